@@ -1,0 +1,251 @@
+"""Settings: each has a name, a type, a default and a help line.
+
+Precedence, lowest first: default < paperwire.toml < environment (PAPERWIRE_*) < explicit
+overrides (CLI flags). Secrets are read from the environment only; a secret found in a
+TOML file is refused, so that config files can be shared without leaking credentials.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit, urlunsplit
+
+import platformdirs
+
+APP_NAME = "paperwire"
+ENV_PREFIX = "PAPERWIRE_"
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used; the message names the setting and source."""
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true/false, got {raw!r}")
+
+
+def _parse_positive_int(raw: str) -> int:
+    value = int(str(raw).strip())
+    if value < 1:
+        raise ValueError(f"must be at least 1, got {value}")
+    return value
+
+
+def _parse_non_negative_float(raw: str) -> float:
+    value = float(str(raw).strip())
+    if value < 0:
+        raise ValueError(f"must be at least 0, got {value}")
+    return value
+
+
+def _parse_str(raw: str) -> str:
+    return str(raw)
+
+
+def _parse_log_format(raw: str) -> str:
+    value = str(raw).strip().lower()
+    if value not in {"text", "json"}:
+        raise ValueError(f"expected 'text' or 'json', got {raw!r}")
+    return value
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "str": _parse_str,
+    "bool": _parse_bool,
+    "int": _parse_positive_int,
+    "float": _parse_non_negative_float,
+    "log_format": _parse_log_format,
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    kind: str = "str"
+    secret: bool = False
+
+    @property
+    def env_var(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        if self.kind != "str" and not isinstance(raw, str):
+            raw = str(raw).lower() if isinstance(raw, bool) else str(raw)
+        return PARSERS[self.kind](raw)
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+SETTINGS: list[Setting] = [
+    Setting("data_dir", "", "Folder for the embedded database, outbox and caches "
+            "(default: the platform's user data folder)."),
+    Setting("database_url", "", "SQLAlchemy URL of the database: sqlite:///path.db or "
+            "postgresql+psycopg://user:pass@host/db (default: paperwire.db in data_dir).",
+            secret=True),
+    Setting("import_batch_size", 2000, "Records written per transaction during imports.",
+            kind="int"),
+    Setting("max_record_bytes", 4_000_000, "Longest single input record (line or JSON "
+            "document) an importer accepts, in bytes.", kind="int"),
+    Setting("host", "127.0.0.1", "Address the web server binds to."),
+    Setting("port", 8000, "Port the web server listens on.", kind="int"),
+    Setting("base_url", "http://127.0.0.1:8000", "Public address used in links and emails."),
+    Setting("secret_key", "", "Key that signs sessions and links (set it in production; "
+            "a random per-install key is generated in data_dir otherwise).", secret=True),
+    Setting("log_format", "text", "Log output: 'text' or 'json'.", kind="log_format"),
+    Setting("demo_on_empty", True, "Load the bundled demo papers when `serve` starts on "
+            "an empty database.", kind="bool"),
+]
+
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def register(setting: Setting) -> Setting:
+    """Add a setting from a feature module; names must be unique."""
+    if setting.name in SETTINGS_BY_NAME:
+        existing = SETTINGS_BY_NAME[setting.name]
+        if existing == setting:
+            return existing
+        raise ValueError(f"setting {setting.name!r} registered twice")
+    SETTINGS.append(setting)
+    SETTINGS_BY_NAME[setting.name] = setting
+    return setting
+
+
+@dataclass
+class Config:
+    values: dict[str, Any]
+    sources: dict[str, str] = field(default_factory=dict)
+    toml_path: Path | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.values["data_dir"]) if self.values["data_dir"] else default_data_dir()
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.values["database_url"]:
+            return self.values["database_url"]
+        return f"sqlite:///{self.data_path / 'paperwire.db'}"
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Every setting with its effective value (secrets masked) and where it came from."""
+        rows = []
+        for setting in SETTINGS:
+            value = self.values.get(setting.name)
+            if setting.name == "database_url" and not value:
+                value = self.effective_database_url
+            rows.append({
+                "name": setting.name,
+                "env": setting.env_var,
+                "value": mask_secret(setting, value),
+                "default": mask_secret(setting, setting.default),
+                "source": self.sources.get(setting.name, "default"),
+                "help": setting.help,
+            })
+        return rows
+
+
+def mask_secret(setting: Setting, value: Any) -> Any:
+    if not setting.secret or value in (None, ""):
+        return value
+    text = str(value)
+    if "://" in text:
+        return mask_url_password(text)
+    return "********"
+
+
+def mask_url_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:********@{netloc[1]}"))
+
+
+def find_toml(explicit: str | None, environ: dict[str, str]) -> Path | None:
+    candidate = explicit or environ.get(ENV_PREFIX + "CONFIG")
+    if candidate:
+        path = Path(candidate)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist")
+        return path
+    for path in (Path.cwd() / "paperwire.toml",
+                 Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "paperwire.toml"):
+        if path.is_file():
+            return path
+    return None
+
+
+def load_config(overrides: dict[str, Any] | None = None, *, toml_file: str | None = None,
+                environ: dict[str, str] | None = None) -> Config:
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    sources: dict[str, str] = {}
+
+    toml_path = find_toml(toml_file, environ)
+    if toml_path is not None:
+        try:
+            data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{toml_path}: not valid TOML: {exc}") from None
+        table = data.get("paperwire", data)
+        for key, raw in table.items():
+            setting = SETTINGS_BY_NAME.get(key)
+            if setting is None:
+                raise ConfigError(f"{toml_path}: unknown setting {key!r}")
+            if setting.secret and _holds_credentials(setting, raw):
+                raise ConfigError(f"{toml_path}: {key} holds a secret; set {setting.env_var} "
+                                  "in the environment instead")
+            values[key] = _parse(setting, raw, str(toml_path))
+            sources[key] = str(toml_path)
+
+    for setting in SETTINGS:
+        raw = environ.get(setting.env_var)
+        if raw is not None:
+            values[setting.name] = _parse(setting, raw, setting.env_var)
+            sources[setting.name] = "env " + setting.env_var
+
+    for key, raw in (overrides or {}).items():
+        if raw is None:
+            continue
+        setting = SETTINGS_BY_NAME[key]
+        values[key] = _parse(setting, raw, "command line")
+        sources[key] = "command line"
+
+    return Config(values=values, sources=sources, toml_path=toml_path)
+
+
+def _holds_credentials(setting: Setting, raw: Any) -> bool:
+    """URLs are secret only when they carry a password; other secrets always are."""
+    if isinstance(raw, str) and "://" in raw:
+        return urlsplit(raw).password is not None
+    return True
+
+
+def _parse(setting: Setting, raw: Any, origin: str) -> Any:
+    try:
+        return setting.parse(raw)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{origin}: bad value for {setting.name}: {exc}") from None

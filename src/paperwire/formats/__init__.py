@@ -1,0 +1,34 @@
+"""File formats the importer reads. Each module parses bytes into normalised records
+(the "parse" step of fetch -> parse -> process -> store) and never touches the store."""
+
+from __future__ import annotations
+
+from .base import Format, ParseOptions, Parsed, ParseResult, Rejection
+from . import kaggle, paperwire_jsonl
+
+FORMATS: list[Format] = [paperwire_jsonl.FORMAT, kaggle.FORMAT]
+
+
+def register(fmt: Format) -> None:
+    if any(existing.name == fmt.name for existing in FORMATS):
+        return
+    FORMATS.append(fmt)
+
+
+def by_name(name: str) -> Format:
+    for fmt in FORMATS:
+        if fmt.name == name:
+            return fmt
+    raise KeyError(name)
+
+
+def detect(head: bytes, filename: str) -> Format | None:
+    """The first format, in registry order, whose sniff accepts the content."""
+    for fmt in FORMATS:
+        if fmt.sniff(head, filename):
+            return fmt
+    return None
+
+
+__all__ = ["FORMATS", "Format", "ParseOptions", "Parsed", "ParseResult", "Rejection",
+           "by_name", "detect", "register"]

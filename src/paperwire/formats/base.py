@@ -1,0 +1,87 @@
+"""What every format parser shares: its outputs, and reading lines safely."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, Callable, Protocol
+
+from ..records import PaperRecord, RecordError
+
+DEFAULT_MAX_RECORD_BYTES = 4_000_000
+MAX_DOCUMENT_BYTES = 256_000_000
+
+
+@dataclass(slots=True)
+class Parsed:
+    origin: str  # "file:line"
+    record: PaperRecord
+
+
+@dataclass(slots=True)
+class Rejection:
+    origin: str
+    reason: str
+
+
+ParseResult = Parsed | Rejection
+
+
+@dataclass
+class ParseOptions:
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+
+
+class Format(Protocol):
+    name: str
+    description: str
+
+    def sniff(self, head: bytes, filename: str) -> bool: ...
+
+    def parse(self, stream: BinaryIO, name: str, options: ParseOptions) -> Iterator[ParseResult]: ...
+
+
+def numbered_lines(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[tuple[int, str | Rejection]]:
+    """Yield (line number, text) for each non-blank line; a line that is too long or not
+    UTF-8 comes as a Rejection instead, and reading goes on at the next line."""
+    number = 0
+    while True:
+        raw = stream.readline(max_bytes + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            while True:  # skip the rest of the oversized line without holding it
+                rest = stream.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield number, Rejection(f"{name}:{number}",
+                                    f"line longer than {max_bytes:,} bytes")
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield number, Rejection(f"{name}:{number}",
+                                    f"not valid UTF-8 (byte {exc.start} of the line)")
+            continue
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        if line.strip():
+            yield number, line
+
+
+def guarded(origin: str, build: Callable[[], PaperRecord]) -> ParseResult:
+    """Run a record builder; a RecordError (or a wrong type deep inside) becomes a Rejection."""
+    try:
+        return Parsed(origin, build())
+    except RecordError as exc:
+        return Rejection(origin, str(exc))
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        return Rejection(origin, f"unexpected shape: {type(exc).__name__}: {exc}"[:300])
+
+
+def read_document(stream: BinaryIO, name: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise RecordError(f"{name}: document larger than {limit:,} bytes")
+    return data
