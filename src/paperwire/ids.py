@@ -6,6 +6,7 @@ without an arXiv id it is "doi:<doi>", else "title:<hash of the normalised title
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -61,8 +62,14 @@ def normalise_doi(raw: str | None) -> str | None:
     return text.lower()
 
 
+_ASCII_PUNCTUATION = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=65536)
 def fold(title: str) -> str:
     """Lower-case, accent-free, punctuation-free text: what identity and name matching compare."""
+    if title.isascii():
+        return " ".join(_ASCII_PUNCTUATION.sub(" ", title.lower()).split())
     folded = unicodedata.normalize("NFKD", title).casefold()
     kept = [ch if ch.isalnum() else " " for ch in folded if not unicodedata.combining(ch)]
     return " ".join("".join(kept).split())

@@ -6,6 +6,7 @@ they sort correctly as text, and read the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -91,7 +92,9 @@ def clean_text(value: object, *, limit: int = MAX_FIELD_CHARS, what: str = "fiel
         return None
     if not isinstance(value, str):
         raise RecordError(f"{what} is not text")
-    text = " ".join(_CONTROL.sub(" ", value).split())
+    text = " ".join(value.split())
+    if not text.isprintable():  # rare: only then pay for the regex
+        text = " ".join(_CONTROL.sub(" ", text).split())
     if len(text) > limit:
         raise RecordError(f"{what} is longer than {limit:,} characters")
     return text or None
@@ -117,6 +120,11 @@ def clean_authors(names: object) -> list[str]:
         raise RecordError(f"more than {MAX_AUTHORS:,} authors")
     cleaned = []
     for name in names:
+        if (type(name) is str and name.isprintable() and len(name) <= MAX_AUTHOR_CHARS
+                and "  " not in name and name[:1] != " " and name[-1:] != " "):
+            if name:  # already clean: the common case, so skip the general cleaner
+                cleaned.append(name)
+            continue
         text = clean_text(name, limit=MAX_AUTHOR_CHARS, what="author name")
         if text:
             cleaned.append(text)
@@ -126,7 +134,17 @@ def clean_authors(names: object) -> list[str]:
 def clean_categories(raw: object) -> list[str]:
     if raw is None:
         return []
-    items = raw.split() if isinstance(raw, str) else raw
+    if isinstance(raw, str):
+        return list(_categories_from_text(raw))
+    return list(_clean_category_list(raw))
+
+
+@functools.lru_cache(maxsize=4096)
+def _categories_from_text(raw: str) -> tuple[str, ...]:
+    return _clean_category_list(raw.split())
+
+
+def _clean_category_list(items: object) -> tuple[str, ...]:
     if not isinstance(items, list):
         raise RecordError("categories is neither text nor a list")
     seen: list[str] = []
@@ -135,7 +153,7 @@ def clean_categories(raw: object) -> list[str]:
             raise RecordError(f"bad category {str(item)[:60]!r}")
         if item not in seen:
             seen.append(item)
-    return seen
+    return tuple(seen)
 
 
 def clean_count(value: object, what: str) -> int | None:
@@ -213,42 +231,44 @@ def parse_day(value: object, what: str = "day") -> str:
 _METADATA_FIELDS = ("title", "abstract", "doi", "comments", "journal_ref", "report_no",
                     "license", "submitter", "pdf_url", "updated")
 _METADATA_LISTS = ("authors", "categories")
-_SIGNAL_FIELDS = ("github_repo", "github_stars", "project_page", "organization", "upvotes",
-                  "num_comments", "ai_summary")
+_COUNT_FIELDS = ("github_stars", "upvotes", "num_comments")
+_FILLED_FIELDS = ("github_repo", "project_page", "organization", "ai_summary",
+                  "ai_keywords")
 
 
 def merge(stored: PaperRecord, incoming: PaperRecord) -> PaperRecord:
     """What the store should hold after seeing `incoming` for a paper it holds as `stored`.
 
-    Metadata comes from the newest arXiv version seen; an older version only fills gaps.
-    Community signals (votes, stars, summaries) take the latest observation. Versions and
-    day listings accumulate. merge(merge(a, b), b) == merge(a, b).
+    - Metadata comes from the newest arXiv version seen. A record that carries version
+      information outranks one that does not (an HF listing never overwrites arXiv's own
+      metadata); an outranked record only fills gaps.
+    - Counts (votes, comments, stars) keep the highest observation; other community
+      fields fill gaps. Versions and day listings accumulate.
+    So re-reading any record already merged changes nothing: merge(merge(a, b), b) == merge(a, b).
     """
     result = replace(stored, versions=[replace(v) for v in stored.versions],
                      listings=list(stored.listings))
     stored_latest, incoming_latest = stored.latest_version, incoming.latest_version
-    incoming_is_current = (stored_latest is None or incoming_latest is None
-                           or incoming_latest >= stored_latest)
+    if incoming_latest is None:
+        incoming_is_current = stored_latest is None
+    else:
+        incoming_is_current = stored_latest is None or incoming_latest >= stored_latest
 
     if incoming_latest is not None and stored_latest is not None and incoming_latest > stored_latest:
         _snapshot_replaced_version(result, stored)
 
-    for name in _METADATA_FIELDS:
+    for name in _METADATA_FIELDS + _METADATA_LISTS:
         new = getattr(incoming, name)
         if new and (incoming_is_current or not getattr(result, name)):
+            setattr(result, name, list(new) if isinstance(new, list) else new)
+    for name in _COUNT_FIELDS:
+        new, old = getattr(incoming, name), getattr(result, name)
+        if new is not None and (old is None or new > old):
             setattr(result, name, new)
-    for name in _METADATA_LISTS:
-        new = getattr(incoming, name)
-        if new and (incoming_is_current or not getattr(result, name)):
-            setattr(result, name, list(new))
-    for name in _SIGNAL_FIELDS:
-        new = getattr(incoming, name)
-        if new is not None:
-            setattr(result, name, new)
-    if incoming.ai_keywords:
-        result.ai_keywords = list(incoming.ai_keywords)
-    if not result.arxiv_id and incoming.arxiv_id:
-        result.arxiv_id = incoming.arxiv_id
+    for name in _FILLED_FIELDS:
+        if getattr(incoming, name) and not getattr(result, name):
+            value = getattr(incoming, name)
+            setattr(result, name, list(value) if isinstance(value, list) else value)
 
     result.versions = _merge_versions(result.versions, incoming.versions)
     result.listings = _merge_listings(result.listings, incoming.listings)
@@ -297,8 +317,11 @@ def _earliest(a: str | None, b: str | None, versions: list[Version]) -> str | No
 
 def normalised(record: PaperRecord) -> PaperRecord:
     """Canonical order for the parts whose order carries no meaning."""
-    record.versions = _merge_versions([], record.versions)
-    record.listings = _merge_listings([], record.listings)
+    numbers = [v.version for v in record.versions]
+    if numbers != sorted(set(numbers)):
+        record.versions = _merge_versions([], record.versions)
+    if len(record.listings) > 1:
+        record.listings = _merge_listings([], record.listings)
     if record.versions and record.versions[0].version == 1 and record.versions[0].created:
         record.published = record.versions[0].created
     return record

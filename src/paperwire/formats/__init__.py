@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from .base import Format, ParseOptions, Parsed, ParseResult, Rejection
-from . import kaggle, paperwire_jsonl
+from . import arxiv_atom, hf_daily, kaggle, listing_page, paperwire_jsonl
 
-FORMATS: list[Format] = [paperwire_jsonl.FORMAT, kaggle.FORMAT]
+# Detection order: the most specific first; the plain-text listing page is the last fallback.
+FORMATS: list[Format] = [paperwire_jsonl.FORMAT, kaggle.FORMAT, hf_daily.FORMAT_FLAT,
+                         hf_daily.FORMAT_RAW, arxiv_atom.FORMAT, listing_page.FORMAT]
 
 
 def register(fmt: Format) -> None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import lzma
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Protocol
 
+import orjson
+
 from ..records import PaperRecord, RecordError
 
 DEFAULT_MAX_RECORD_BYTES = 4_000_000
+# Decompression and I/O errors that mean "the rest of this input cannot be read".
+STREAM_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 MAX_DOCUMENT_BYTES = 256_000_000
 
 
@@ -41,12 +47,39 @@ class Format(Protocol):
     def parse(self, stream: BinaryIO, name: str, options: ParseOptions) -> Iterator[ParseResult]: ...
 
 
+class LineFormat(Protocol):
+    """A format with one record per line; the importer may parse its lines in parallel."""
+
+    name: str
+
+    def parse_line(self, line: str, origin: str) -> ParseResult: ...
+
+
+def parse_lines(stream: BinaryIO, name: str, options: ParseOptions,
+                parse_line: Callable[[str, str], ParseResult]) -> Iterator[ParseResult]:
+    for number, line in numbered_lines(stream, name, options.max_record_bytes):
+        yield line if isinstance(line, Rejection) else parse_line(line, f"{name}:{number}")
+
+
+def parse_json_line(line: str, origin: str, build: Callable[[object], PaperRecord]) -> ParseResult:
+    try:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return Rejection(origin, f"malformed JSON: {exc}")
+    return guarded(origin, lambda: build(data))
+
+
 def numbered_lines(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[tuple[int, str | Rejection]]:
     """Yield (line number, text) for each non-blank line; a line that is too long or not
     UTF-8 comes as a Rejection instead, and reading goes on at the next line."""
     number = 0
     while True:
-        raw = stream.readline(max_bytes + 1)
+        try:
+            raw = stream.readline(max_bytes + 1)
+        except STREAM_ERRORS as exc:
+            yield number + 1, Rejection(f"{name}:{number + 1}",
+                                        f"input ends early or is corrupt from here on: {exc}")
+            return
         if not raw:
             return
         number += 1

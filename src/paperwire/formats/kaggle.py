@@ -8,14 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import BinaryIO
 
-import orjson
-
 from .. import ids
 from ..records import (
     PaperRecord, RecordError, Version, clean_abstract, clean_authors, clean_categories,
     clean_text, clean_title, normalised, parse_day,
 )
-from .base import ParseOptions, ParseResult, Rejection, guarded, numbered_lines
+from .base import ParseOptions, ParseResult, parse_json_line, parse_lines
 from .jsonlines import first_json_object
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -111,17 +109,10 @@ class KaggleFormat:
             "authors_parsed" in first or ("versions" in first and "abstract" in first))
 
     def parse(self, stream: BinaryIO, name: str, options: ParseOptions) -> Iterator[ParseResult]:
-        for number, line in numbered_lines(stream, name, options.max_record_bytes):
-            origin = f"{name}:{number}"
-            if isinstance(line, Rejection):
-                yield line
-                continue
-            try:
-                data = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                yield Rejection(origin, f"malformed JSON: {exc}")
-                continue
-            yield guarded(origin, lambda: record_from_kaggle(data))
+        return parse_lines(stream, name, options, self.parse_line)
+
+    def parse_line(self, line: str, origin: str) -> ParseResult:
+        return parse_json_line(line, origin, record_from_kaggle)
 
 
 FORMAT = KaggleFormat()

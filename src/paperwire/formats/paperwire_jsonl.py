@@ -18,7 +18,7 @@ from ..records import (
     clean_categories, clean_count, clean_keywords, clean_text, clean_title, clean_url,
     normalised, parse_day, parse_timestamp,
 )
-from .base import ParseOptions, ParseResult, Rejection, guarded, numbered_lines
+from .base import ParseOptions, ParseResult, parse_json_line, parse_lines
 from .jsonlines import first_json_object
 
 SCHEMA = "paperwire.paper/1"
@@ -100,17 +100,10 @@ class PaperwireFormat:
         return isinstance(first, dict) and first.get("schema") == SCHEMA
 
     def parse(self, stream: BinaryIO, name: str, options: ParseOptions) -> Iterator[ParseResult]:
-        for number, line in numbered_lines(stream, name, options.max_record_bytes):
-            origin = f"{name}:{number}"
-            if isinstance(line, Rejection):
-                yield line
-                continue
-            try:
-                data = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                yield Rejection(origin, f"malformed JSON: {exc}")
-                continue
-            yield guarded(origin, lambda: record_from_json(data))
+        return parse_lines(stream, name, options, self.parse_line)
+
+    def parse_line(self, line: str, origin: str) -> ParseResult:
+        return parse_json_line(line, origin, record_from_json)
 
 
 FORMAT = PaperwireFormat()

@@ -93,6 +93,7 @@ def iter_elements(stream: BinaryIO, wanted: set[str]) -> Iterator[tuple[int, Ele
         parser.close()
         yield from _drain(collector)
     except ParseError as exc:
+        yield from _drain(collector)  # elements completed before the error still count
         line = exc.position[0] if getattr(exc, "position", None) else 0
         raise XMLStreamError(line, f"malformed XML: {exc}") from None
     except DefusedXmlException as exc:

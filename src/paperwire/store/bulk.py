@@ -1,5 +1,5 @@
-"""Fast executemany through the DB-API cursor: the import hot path skips per-row
-SQLAlchemy processing, which costs more than the insert itself."""
+"""Fast multi-row inserts through the DB-API cursor: the import hot path skips per-row
+SQLAlchemy processing, which costs more than the insert itself. PostgreSQL gets COPY."""
 
 from __future__ import annotations
 
@@ -17,13 +17,16 @@ def insert_rows(connection: Connection, table: str, columns: Sequence[str],
                 rows: Sequence[Sequence[object]]) -> None:
     if not rows:
         return
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders(connection, len(columns))})"
-    connection.exec_driver_sql(sql, list(rows))
-
-
-def delete_where_in(connection: Connection, table: str, column: str, keys: Sequence[str]) -> None:
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        connection.exec_driver_sql(
-            f"DELETE FROM {table} WHERE {column} IN ({placeholders(connection, len(chunk))})",
-            tuple(chunk))
+    column_list = ", ".join(columns)
+    cursor = connection.connection.cursor()
+    try:
+        if connection.dialect.name == "postgresql":
+            with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({column_list}) VALUES ({placeholders(connection, len(columns))})",
+                rows)
+    finally:
+        cursor.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -14,7 +15,7 @@ class PaperSummary:
     id: str
     title: str
     authors: list[str]
-    primary_category: str | None
+    categories: list[str]
     published: str | None
     upvotes: int | None
     vote_count: int
@@ -33,21 +34,8 @@ def list_papers(connection: Connection, *, day: date | None = None, category: st
         params["category"] = category
     clause = ("WHERE " + " AND ".join(where)) if where else ""
     rows = connection.execute(text(
-        f"SELECT p.id, p.title, p.primary_category, p.published_at, p.upvotes, p.vote_count "
+        f"SELECT p.id, p.title, p.authors, p.categories, p.published_at, p.upvotes, p.vote_count "
         f"FROM papers p {clause} "
         f"ORDER BY p.published_at DESC, p.id LIMIT :limit OFFSET :offset"), params).all()
-    authors = authors_of(connection, [r.id for r in rows])
-    return [PaperSummary(r.id, r.title, authors.get(r.id, []), r.primary_category,
+    return [PaperSummary(r.id, r.title, orjson.loads(r.authors), r.categories.split(),
                          r.published_at, r.upvotes, r.vote_count) for r in rows]
-
-
-def authors_of(connection: Connection, keys: list[str]) -> dict[str, list[str]]:
-    if not keys:
-        return {}
-    from sqlalchemy import bindparam
-    statement = text("SELECT paper_id, name FROM paper_authors WHERE paper_id IN :keys "
-                     "ORDER BY paper_id, position").bindparams(bindparam("keys", expanding=True))
-    result: dict[str, list[str]] = {}
-    for row in connection.execute(statement, {"keys": keys}):
-        result.setdefault(row.paper_id, []).append(row.name)
-    return result

@@ -1,33 +1,30 @@
-"""Papers with their versions, authors and categories, stored and read as one aggregate."""
+"""Papers, stored one row each, plus the category and day-listing rows that index them."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import orjson
 from sqlalchemy import bindparam, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from .. import ids
 from ..records import Listing, PaperRecord, Version
-from .bulk import delete_where_in, insert_rows
+from .bulk import insert_rows, placeholders
 
 PAPER_COLUMNS = (
-    "id", "arxiv_id", "doi", "title", "abstract", "primary_category", "published_at",
-    "updated_at", "latest_version", "comments", "journal_ref", "report_no", "license",
-    "submitter", "pdf_url", "github_repo", "github_stars", "project_page", "organization",
-    "upvotes", "num_comments", "ai_summary", "ai_keywords", "first_seen_at", "changed_at",
+    "id", "arxiv_id", "doi", "title", "abstract", "authors", "categories", "published_at",
+    "updated_at", "latest_version", "versions", "comments", "journal_ref", "report_no",
+    "license", "submitter", "pdf_url", "github_repo", "github_stars", "project_page",
+    "organization", "upvotes", "num_comments", "ai_summary", "ai_keywords",
+    "first_seen_at", "changed_at",
 )
-# Columns a newer observation rewrites; first_seen_at and the community counters stay.
-_UPDATED_COLUMNS = PAPER_COLUMNS[1:-2] + ("changed_at",)
-VERSION_COLUMNS = ("paper_id", "version", "created_at", "title", "abstract")
-AUTHOR_COLUMNS = ("paper_id", "position", "name", "name_key")
-CATEGORY_COLUMNS = ("paper_id", "category", "is_primary")
+# What a newer observation rewrites: everything but the id and first_seen_at.
+_UPDATED_COLUMNS = tuple(c for c in PAPER_COLUMNS if c not in ("id", "first_seen_at"))
+CATEGORY_COLUMNS = ("category", "paper_id", "is_primary")
 LISTING_COLUMNS = ("day", "paper_id", "source", "submitted_by", "submitted_at")
-
-_CHILD_TABLES = ("paper_versions", "paper_authors", "paper_categories", "day_listings")
+SELECT_COLUMNS = ", ".join(PAPER_COLUMNS + ("vote_count", "comment_count"))
 
 
 @dataclass
@@ -48,126 +45,140 @@ def lock_for_ingest(connection: Connection) -> None:
         connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7201002)")
 
 
-def _paper_row(key: str, record: PaperRecord, first_seen: str, now: str) -> tuple:
-    return (
-        key, record.arxiv_id, record.doi, record.title, record.abstract,
-        record.primary_category, record.published, record.updated, record.latest_version,
+def _json(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _versions_json(versions: list[Version]) -> str:
+    items = []
+    for v in versions:
+        item: dict[str, object] = {"version": v.version, "created": v.created}
+        if v.title is not None:
+            item["title"] = v.title
+            item["abstract"] = v.abstract
+        items.append(item)
+    return _json(items)
+
+
+# An encoded paper is its RECORD_COLUMNS values followed by its day listings: plain
+# JSON-able lists, so parser processes can hand papers to the writer cheaply.
+RECORD_COLUMNS = PAPER_COLUMNS[:-2]
+_CATEGORIES_AT = RECORD_COLUMNS.index("categories")
+
+
+def encode_paper(record: PaperRecord) -> list:
+    return [
+        record.key, record.arxiv_id, record.doi, record.title, record.abstract,
+        _json(record.authors), " ".join(record.categories), record.published,
+        record.updated, record.latest_version, _versions_json(record.versions),
         record.comments, record.journal_ref, record.report_no, record.license,
         record.submitter, record.pdf_url, record.github_repo, record.github_stars,
         record.project_page, record.organization, record.upvotes, record.num_comments,
-        record.ai_summary,
-        orjson.dumps(record.ai_keywords).decode() if record.ai_keywords else None,
-        first_seen, now,
+        record.ai_summary, _json(record.ai_keywords) if record.ai_keywords else None,
+        [[x.day, x.source, x.submitted_by, x.submitted_at] for x in record.listings],
+    ]
+
+
+def decode_paper(encoded: Sequence) -> PaperRecord:
+    record = _record_from_values(encoded)
+    record.listings = [Listing(*item) for item in encoded[len(RECORD_COLUMNS)]]
+    return record
+
+
+def _record_from_values(v: Sequence) -> PaperRecord:
+    """A record from RECORD_COLUMNS values (listings are added separately)."""
+    return PaperRecord(
+        arxiv_id=v[1], doi=v[2], title=v[3], abstract=v[4], authors=orjson.loads(v[5]),
+        categories=v[6].split() if v[6] else [], published=v[7], updated=v[8],
+        versions=[Version(x["version"], x["created"], x.get("title"), x.get("abstract"))
+                  for x in orjson.loads(v[10])],
+        comments=v[11], journal_ref=v[12], report_no=v[13], license=v[14], submitter=v[15],
+        pdf_url=v[16], github_repo=v[17], github_stars=v[18], project_page=v[19],
+        organization=v[20], upvotes=v[21], num_comments=v[22], ai_summary=v[23],
+        ai_keywords=orjson.loads(v[24]) if v[24] else [],
     )
 
 
-def _child_rows(key: str, record: PaperRecord, rows: dict[str, list[tuple]]) -> None:
-    for v in record.versions:
-        rows["paper_versions"].append((key, v.version, v.created, v.title, v.abstract))
-    for position, name in enumerate(record.authors):
-        rows["paper_authors"].append((key, position, name, ids.fold(name)))
-    for index, category in enumerate(record.categories):
-        rows["paper_categories"].append((key, category, index == 0))
-    for listing in record.listings:
-        rows["day_listings"].append(
-            (listing.day, key, listing.source, listing.submitted_by, listing.submitted_at))
+def _category_rows(key: str, categories: list[str]) -> list[tuple]:
+    return [(category, key, index == 0) for index, category in enumerate(categories)]
 
 
-_CHILD_COLUMNS = {
-    "paper_versions": VERSION_COLUMNS,
-    "paper_authors": AUTHOR_COLUMNS,
-    "paper_categories": CATEGORY_COLUMNS,
-    "day_listings": LISTING_COLUMNS,
-}
+def insert_papers(connection: Connection, papers: Sequence[list], now: str) -> None:
+    """Insert new papers, given encoded (see encode_paper)."""
+    rows, categories, listings = [], [], []
+    width = len(RECORD_COLUMNS)
+    for encoded in papers:
+        key = encoded[0]
+        rows.append((*encoded[:width], now, now))
+        categories += _category_rows(key, encoded[_CATEGORIES_AT].split())
+        listings += [(day, key, source, by, at) for day, source, by, at in encoded[width]]
+    insert_rows(connection, "papers", PAPER_COLUMNS, rows)
+    insert_rows(connection, "paper_categories", CATEGORY_COLUMNS, categories)
+    insert_rows(connection, "day_listings", LISTING_COLUMNS, listings)
 
 
-def _insert_children(connection: Connection, rows: dict[str, list[tuple]]) -> None:
-    for table in _CHILD_TABLES:
-        insert_rows(connection, table, _CHILD_COLUMNS[table], rows[table])
-
-
-def insert_papers(connection: Connection, records: Sequence[PaperRecord], now: str) -> None:
-    paper_rows = []
-    child_rows: dict[str, list[tuple]] = defaultdict(list)
-    for record in records:
-        key = record.key
-        paper_rows.append(_paper_row(key, record, now, now))
-        _child_rows(key, record, child_rows)
-    insert_rows(connection, "papers", PAPER_COLUMNS, paper_rows)
-    _insert_children(connection, child_rows)
-
-
-def replace_papers(connection: Connection, records: Sequence[PaperRecord], now: str) -> None:
-    """Rewrite stored papers with merged records: the row in place, the children anew."""
-    if not records:
+def replace_papers(connection: Connection, changes: Sequence[tuple[PaperRecord, PaperRecord]],
+                   now: str) -> None:
+    """Rewrite stored papers: each change is (what was stored, what to store now)."""
+    if not changes:
         return
-    keys = [r.key for r in records]
-    for table in _CHILD_TABLES:
-        delete_where_in(connection, table, "paper_id", keys)
     assignments = ", ".join(f"{c} = :{c}" for c in _UPDATED_COLUMNS)
-    statement = text(f"UPDATE papers SET {assignments} WHERE id = :id")
     params = []
-    child_rows: dict[str, list[tuple]] = defaultdict(list)
-    for record in records:
-        key = record.key
-        row = dict(zip(PAPER_COLUMNS, _paper_row(key, record, "", now)))
+    stale_categories, fresh_categories, fresh_listings = [], [], []
+    for old, new in changes:
+        key = new.key
+        row = dict(zip(RECORD_COLUMNS, encode_paper(new)), changed_at=now)
         params.append({c: row[c] for c in ("id",) + _UPDATED_COLUMNS})
-        _child_rows(key, record, child_rows)
-    connection.execute(statement, params)
-    _insert_children(connection, child_rows)
+        if old.categories != new.categories:
+            stale_categories += [(category, key) for category in old.categories]
+            fresh_categories += _category_rows(key, new.categories)
+        known = {(x.day, x.source) for x in old.listings}
+        fresh_listings += [(x.day, key, x.source, x.submitted_by, x.submitted_at)
+                           for x in new.listings if (x.day, x.source) not in known]
+        changed_listings = [x for x in new.listings if (x.day, x.source) in known
+                            and x not in old.listings]
+        for listing in changed_listings:
+            connection.execute(text(
+                "UPDATE day_listings SET submitted_by = :by, submitted_at = :at "
+                "WHERE day = :day AND paper_id = :id AND source = :source"),
+                {"by": listing.submitted_by, "at": listing.submitted_at, "day": listing.day,
+                 "id": key, "source": listing.source})
+    connection.execute(text(f"UPDATE papers SET {assignments} WHERE id = :id"), params)
+    if stale_categories:
+        connection.exec_driver_sql(
+            f"DELETE FROM paper_categories WHERE category = {placeholders(connection, 1)} "
+            f"AND paper_id = {placeholders(connection, 1)}", stale_categories)
+    insert_rows(connection, "paper_categories", CATEGORY_COLUMNS, fresh_categories)
+    insert_rows(connection, "day_listings", LISTING_COLUMNS, fresh_listings)
 
 
-def _select_in(connection: Connection, sql: str, keys: Sequence[str]) -> Iterable:
+def _select_in(connection: Connection, sql: str, keys: Sequence[str]) -> Iterable[Row]:
     statement = text(sql).bindparams(bindparam("keys", expanding=True))
     for start in range(0, len(keys), 1000):
         yield from connection.execute(statement, {"keys": list(keys[start:start + 1000])})
 
 
+def record_from_row(row: Row) -> PaperRecord:
+    return _record_from_values(row[:len(RECORD_COLUMNS)])
+
+
+def stored_from_row(row: Row) -> StoredPaper:
+    return StoredPaper(id=row.id, record=record_from_row(row), vote_count=row.vote_count,
+                       comment_count=row.comment_count, first_seen_at=row.first_seen_at,
+                       changed_at=row.changed_at)
+
+
 def load_papers(connection: Connection, keys: Sequence[str]) -> dict[str, StoredPaper]:
-    """The stored papers among `keys`, each with its versions, authors, categories, listings."""
+    """The stored papers among `keys`, each whole (day listings included)."""
     keys = list(dict.fromkeys(keys))
-    if not keys:
-        return {}
-    columns = ", ".join(PAPER_COLUMNS + ("vote_count", "comment_count"))
-    papers: dict[str, StoredPaper] = {}
-    for row in _select_in(connection, f"SELECT {columns} FROM papers WHERE id IN :keys", keys):
-        papers[row.id] = StoredPaper(
-            id=row.id,
-            record=PaperRecord(
-                title=row.title, abstract=row.abstract, arxiv_id=row.arxiv_id, doi=row.doi,
-                published=row.published_at, updated=row.updated_at, comments=row.comments,
-                journal_ref=row.journal_ref, report_no=row.report_no, license=row.license,
-                submitter=row.submitter, pdf_url=row.pdf_url, github_repo=row.github_repo,
-                github_stars=row.github_stars, project_page=row.project_page,
-                organization=row.organization, upvotes=row.upvotes,
-                num_comments=row.num_comments, ai_summary=row.ai_summary,
-                ai_keywords=orjson.loads(row.ai_keywords) if row.ai_keywords else [],
-            ),
-            vote_count=row.vote_count, comment_count=row.comment_count,
-            first_seen_at=row.first_seen_at, changed_at=row.changed_at,
-        )
-    found = list(papers)
-    if not found:
-        return papers
-    for row in _select_in(connection, "SELECT paper_id, version, created_at, title, abstract "
-                          "FROM paper_versions WHERE paper_id IN :keys ORDER BY paper_id, version",
-                          found):
-        papers[row.paper_id].record.versions.append(
-            Version(row.version, row.created_at, row.title, row.abstract))
-    for row in _select_in(connection, "SELECT paper_id, name FROM paper_authors "
-                          "WHERE paper_id IN :keys ORDER BY paper_id, position", found):
-        papers[row.paper_id].record.authors.append(row.name)
-    categories: dict[str, list[tuple[bool, str]]] = defaultdict(list)
-    for row in _select_in(connection, "SELECT paper_id, category, is_primary FROM paper_categories "
-                          "WHERE paper_id IN :keys", found):
-        categories[row.paper_id].append((not row.is_primary, row.category))
-    for key, items in categories.items():
-        papers[key].record.categories = [c for _, c in sorted(items)]
-    for row in _select_in(connection, "SELECT day, paper_id, source, submitted_by, submitted_at "
-                          "FROM day_listings WHERE paper_id IN :keys ORDER BY paper_id, day, source",
-                          found):
-        papers[row.paper_id].record.listings.append(
-            Listing(row.day, row.source, row.submitted_by, row.submitted_at))
+    papers = {row.id: stored_from_row(row) for row in _select_in(
+        connection, f"SELECT {SELECT_COLUMNS} FROM papers WHERE id IN :keys", keys)}
+    if papers:
+        for row in _select_in(connection, "SELECT day, paper_id, source, submitted_by, "
+                              "submitted_at FROM day_listings WHERE paper_id IN :keys "
+                              "ORDER BY paper_id, day, source", list(papers)):
+            papers[row.paper_id].record.listings.append(
+                Listing(row.day, row.source, row.submitted_by, row.submitted_at))
     return papers
 
 
@@ -182,17 +193,17 @@ def resolve_paper_id(connection: Connection, raw: str) -> str | None:
     try:
         candidates.insert(0, ids.parse_arxiv_id(raw)[0])
     except ids.InvalidId:
-        doi = ids.normalise_doi(raw)
-        if doi:
-            candidates.insert(0, f"doi:{doi}")
+        pass
+    doi = ids.normalise_doi(raw)
+    if doi:
+        candidates.append(f"doi:{doi}")
     for candidate in candidates:
         found = connection.execute(text("SELECT id FROM papers WHERE id = :id"),
                                    {"id": candidate}).scalar()
         if found:
             return found
-    doi = ids.normalise_doi(raw)
     if doi:
-        return connection.execute(text("SELECT id FROM papers WHERE doi = :doi LIMIT 1"),
+        return connection.execute(text("SELECT id FROM papers WHERE doi = :doi ORDER BY id LIMIT 1"),
                                   {"doi": doi}).scalar()
     return None
 

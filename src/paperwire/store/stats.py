@@ -19,8 +19,7 @@ def collect_stats(connection: Connection) -> dict[str, Any]:
     return {
         "papers": one("SELECT COUNT(*) FROM papers"),
         "arxiv_papers": one("SELECT COUNT(*) FROM papers WHERE arxiv_id IS NOT NULL"),
-        "versions": one("SELECT COUNT(*) FROM paper_versions"),
-        "authors": one("SELECT COUNT(DISTINCT name_key) FROM paper_authors"),
+        "with_newer_versions": one("SELECT COUNT(*) FROM papers WHERE latest_version > 1"),
         "categories": one("SELECT COUNT(DISTINCT category) FROM paper_categories"),
         "day_listings": one("SELECT COUNT(*) FROM day_listings"),
         "listed_days": one("SELECT COUNT(DISTINCT day) FROM day_listings"),

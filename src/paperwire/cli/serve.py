@@ -1,0 +1,43 @@
+"""`paperwire serve`: the web app on the embedded default or any configured database."""
+
+from __future__ import annotations
+
+import click
+
+from ..store.papers import count_papers
+from .context import AppContext, pass_app
+from .output import stderr
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Address to bind (default: the host setting, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port to listen on (default: the port setting, 8000).")
+@click.option("--demo/--no-demo", default=None,
+              help="Load the bundled demo papers when the database is empty "
+                   "(default: the demo_on_empty setting).")
+@pass_app
+def serve_command(app: AppContext, host: str | None, port: int | None, demo: bool | None) -> None:
+    """Serve the web app (pages, JSON API and feeds) until interrupted."""
+    import uvicorn
+
+    from ..web.app import create_app
+
+    config = app.config
+    db = app.database()
+    load_demo_now = config.demo_on_empty if demo is None else demo
+    if load_demo_now:
+        with db.read() as connection:
+            empty = count_papers(connection) == 0
+        if empty:
+            from ..demo import load_demo
+            counts = load_demo(db).counts
+            stderr.print(f"loaded {counts.new:,} demo papers", markup=False)
+    host = host or config.host
+    port = port or config.port
+    stderr.print(f"Paperwire on http://{host}:{port}  (database {db!r})", markup=False)
+    uvicorn.run(create_app(config, db), host=host, port=port, log_level="info")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(serve_command)

@@ -1,0 +1,1 @@
+"""The web app: pages, API and feeds over the store."""
