@@ -37,6 +37,10 @@ def parse_arxiv_id(raw: str) -> tuple[str, int | None]:
         month = int(text[2:4])
         if not 1 <= month <= 12:
             raise InvalidId(f"not an arXiv id (month {month:02d}): {raw!r}")
+        digits = len(match.group("id")) - 5
+        if digits != (5 if text[:4] >= "1501" else 4):
+            raise InvalidId(f"not an arXiv id (ids from {text[:4]} have "
+                            f"{5 if text[:4] >= '1501' else 4} digits): {raw!r}")
         version = match.group("version")
         return match.group("id"), int(version) if version else None
     match = _OLD_STYLE.fullmatch(text)

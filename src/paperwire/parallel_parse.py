@@ -1,9 +1,10 @@
 """Parse the lines of a large line-oriented input in worker processes.
 
-The main process reads and numbers lines (cheap) and writes to the store; workers turn
-lines into encoded papers (the expensive part) and hand them back as JSON bytes, which
-cost far less to pass between processes than pickled objects. Order is preserved and at
-most a few chunks are in flight, so memory stays flat however large the input.
+The main process reads big blocks of whole lines (no per-line work) and writes to the
+store; workers split, decode and parse the lines into encoded papers (the expensive part)
+and hand them back as JSON bytes, which cost far less to pass between processes than
+pickled objects. Order is preserved and only a few blocks are in flight, so memory stays
+flat however large the input.
 """
 
 from __future__ import annotations
@@ -14,18 +15,21 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import BinaryIO
 
 import orjson
 
 from . import formats
-from .formats.base import ParseOptions, Rejection, numbered_lines
+from .formats.base import (
+    STREAM_ERRORS, ParseOptions, Rejection, decode_line, ends_early, skip_rest_of_line, too_long,
+)
 from .formats.inputs import InputFile
 from .store.papers import encode_paper
 
 log = logging.getLogger(__name__)
 
-CHUNK_LINES = 1000
-CHUNKS_IN_FLIGHT_PER_WORKER = 3
+BLOCK_BYTES = 1 << 20
+BLOCKS_IN_FLIGHT_PER_WORKER = 3
 
 
 def _worker_init() -> None:
@@ -34,20 +38,57 @@ def _worker_init() -> None:
     gc.set_threshold(100_000, 50, 50)
 
 
-def _parse_chunk(format_name: str, name: str, lines: list[tuple[int, str]]) -> bytes:
+def _probe() -> bool:
+    return True
+
+
+def _parse_block(format_name: str, name: str, first_line: int, block: bytes,
+                 max_bytes: int) -> bytes:
     fmt = formats.by_name(format_name)
     out: list[list] = []
-    for number, line in lines:
-        result = fmt.parse_line(line, f"{name}:{number}")
-        if isinstance(result, Rejection):
-            out.append([result.origin, result.reason])
+    pieces = block.split(b"\n")
+    if pieces and pieces[-1] == b"":
+        pieces.pop()
+    for offset, raw in enumerate(pieces):
+        number = first_line + offset
+        if len(raw) > max_bytes:
+            rejection = too_long(name, number, max_bytes)
         else:
-            out.append(encode_paper(result.record))
+            line = decode_line(raw, number, name)
+            if line is None:
+                continue
+            if isinstance(line, Rejection):
+                rejection = line
+            else:
+                result = fmt.parse_line(line, f"{name}:{number}")
+                if not isinstance(result, Rejection):
+                    out.append(encode_paper(result.record))
+                    continue
+                rejection = result
+        out.append([rejection.origin, rejection.reason])
     return orjson.dumps(out)
 
 
-def _probe() -> bool:
-    return True
+def _blocks(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[tuple[int, bytes] | Rejection]:
+    """(first line number, block of whole lines); a Rejection if the stream breaks."""
+    line = 1
+    while True:
+        try:
+            block = stream.read(BLOCK_BYTES)
+            if not block:
+                return
+            skipped = False
+            if not block.endswith(b"\n"):
+                tail = stream.readline(max_bytes + 1)
+                block += tail
+                if len(tail) > max_bytes and not tail.endswith(b"\n"):
+                    skip_rest_of_line(stream)  # the worker reports the line as too long
+                    skipped = True
+        except STREAM_ERRORS as exc:
+            yield ends_early(name, line, exc)
+            return
+        yield line, block
+        line += block.count(b"\n") + skipped
 
 
 class ParallelParser:
@@ -82,23 +123,19 @@ class ParallelParser:
                 ) -> Iterator[Rejection | list]:
         """Yield, in input order, a Rejection or an encoded paper for each record line.
         Call available() first."""
-        pool = self._pool
         pending: deque[Future] = deque()
-        window = self.workers * CHUNKS_IN_FLIGHT_PER_WORKER
-        chunk: list[tuple[int, str]] = []
-        for number, line in numbered_lines(input_file.stream, input_file.name,
-                                           options.max_record_bytes):
-            if isinstance(line, Rejection):
-                yield line
-                continue
-            chunk.append((number, line))
-            if len(chunk) >= CHUNK_LINES:
-                pending.append(pool.submit(_parse_chunk, fmt.name, input_file.name, chunk))
-                chunk = []
-                while len(pending) >= window:
+        window = self.workers * BLOCKS_IN_FLIGHT_PER_WORKER
+        for item in _blocks(input_file.stream, input_file.name, options.max_record_bytes):
+            if isinstance(item, Rejection):
+                while pending:
                     yield from _decode(pending.popleft().result())
-        if chunk:
-            pending.append(pool.submit(_parse_chunk, fmt.name, input_file.name, chunk))
+                yield item
+                return
+            first_line, block = item
+            pending.append(self._pool.submit(_parse_block, fmt.name, input_file.name,
+                                             first_line, block, options.max_record_bytes))
+            while len(pending) >= window:
+                yield from _decode(pending.popleft().result())
         while pending:
             yield from _decode(pending.popleft().result())
 

@@ -92,9 +92,12 @@ def clean_text(value: object, *, limit: int = MAX_FIELD_CHARS, what: str = "fiel
         return None
     if not isinstance(value, str):
         raise RecordError(f"{what} is not text")
-    text = " ".join(value.split())
-    if not text.isprintable():  # rare: only then pay for the regex
-        text = " ".join(_CONTROL.sub(" ", text).split())
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        text = value  # already clean (the usual case for short fields)
+    else:
+        text = " ".join(value.split())
+        if not text.isprintable():  # rare: only then pay for the regex
+            text = " ".join(_CONTROL.sub(" ", text).split())
     if len(text) > limit:
         raise RecordError(f"{what} is longer than {limit:,} characters")
     return text or None

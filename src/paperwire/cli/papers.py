@@ -35,8 +35,10 @@ def papers_group() -> None:
 @click.option("--date", "day", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Only papers on that day's list or first published that day.")
 @click.option("--category", metavar="CAT", help="Only papers in this arXiv category, e.g. cs.LG.")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True,
+              help="How many papers to list.")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
+              help="Skip this many papers first (for paging).")
 @json_option
 @pass_app
 def list_command(app: AppContext, day: date | None, category: str | None, limit: int,

@@ -77,30 +77,45 @@ def numbered_lines(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[tupl
         try:
             raw = stream.readline(max_bytes + 1)
         except STREAM_ERRORS as exc:
-            yield number + 1, Rejection(f"{name}:{number + 1}",
-                                        f"input ends early or is corrupt from here on: {exc}")
+            yield number + 1, ends_early(name, number + 1, exc)
             return
         if not raw:
             return
         number += 1
         if len(raw) > max_bytes and not raw.endswith(b"\n"):
-            while True:  # skip the rest of the oversized line without holding it
-                rest = stream.readline(1 << 20)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield number, Rejection(f"{name}:{number}",
-                                    f"line longer than {max_bytes:,} bytes")
+            skip_rest_of_line(stream)
+            yield number, too_long(name, number, max_bytes)
             continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield number, Rejection(f"{name}:{number}",
-                                    f"not valid UTF-8 (byte {exc.start} of the line)")
-            continue
-        if number == 1 and line.startswith("\ufeff"):
-            line = line[1:]
-        if line.strip():
+        line = decode_line(raw, number, name)
+        if line is not None:
             yield number, line
+
+
+def skip_rest_of_line(stream: BinaryIO) -> None:
+    """Read past the end of an oversized line without holding it in memory."""
+    while True:
+        rest = stream.readline(1 << 20)
+        if not rest or rest.endswith(b"\n"):
+            return
+
+
+def decode_line(raw: bytes, number: int, name: str) -> str | Rejection | None:
+    """The text of one raw line; a Rejection if it is not UTF-8; None if it is blank."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Rejection(f"{name}:{number}", f"not valid UTF-8 (byte {exc.start} of the line)")
+    if number == 1 and line.startswith("\ufeff"):
+        line = line[1:]
+    return line if line.strip() else None
+
+
+def too_long(name: str, number: int, max_bytes: int) -> Rejection:
+    return Rejection(f"{name}:{number}", f"line longer than {max_bytes:,} bytes")
+
+
+def ends_early(name: str, number: int, exc: BaseException) -> Rejection:
+    return Rejection(f"{name}:{number}", f"input ends early or is corrupt from here on: {exc}")
 
 
 def guarded(origin: str, build: Callable[[], PaperRecord]) -> ParseResult:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from .base import STREAM_ERRORS
+
 SNIFF_BYTES = 1 << 16
 
 _MAGIC = (
@@ -117,7 +119,7 @@ def open_inputs(path: Path) -> Iterator[InputFile]:
         stream = _decompress(raw)
         try:
             head, readable = _with_head(stream)
-        except (OSError, EOFError, lzma.LZMAError) as exc:
+        except STREAM_ERRORS as exc:
             raise InputError(f"{path}: unreadable compressed data: {exc}") from None
         progress = raw.tell
         if _is_tar(head):

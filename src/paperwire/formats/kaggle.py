@@ -41,12 +41,10 @@ def _authors(data: dict) -> list[str]:
     if isinstance(parsed, list) and parsed:
         names = []
         for parts in parsed:
-            if not isinstance(parts, list):
-                raise RecordError("authors_parsed entry is not a list")
-            last = parts[0] if parts else ""
-            first = parts[1] if len(parts) > 1 else ""
-            suffix = parts[2] if len(parts) > 2 else ""
-            names.append(" ".join(p for p in (first, last, suffix) if p))
+            if not isinstance(parts, list) or not parts:
+                raise RecordError("authors_parsed entry is not a [last, first, suffix] list")
+            # [last, first, suffix] -> "first last suffix", skipping empty parts
+            names.append(" ".join([p for p in (parts[1:2] + parts[:1] + parts[2:3]) if p]))
         return clean_authors(names)
     raw = data.get("authors")
     if isinstance(raw, str):

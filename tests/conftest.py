@@ -1,0 +1,116 @@
+"""Shared fixtures: real databases (a SQLite file, and PostgreSQL when
+PAPERWIRE_TEST_PG_URL is set), the shared real data, and the `paperwire` command."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from paperwire.store import Database
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+PG_URL_ENV = "PAPERWIRE_TEST_PG_URL"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def shared_data(*parts: str) -> Path:
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared data not present: {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    admin_url = os.environ.get(PG_URL_ENV)
+    if not admin_url:
+        yield None
+        return
+    admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    name = f"paperwire_test_{os.getpid()}_{secrets.token_hex(3)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+_pg_migrated: set[str] = set()
+
+
+def _reset_postgres(url: str) -> Database:
+    db = Database(url)
+    if url not in _pg_migrated:
+        db.upgrade()
+        _pg_migrated.add(url)
+    with db.write() as connection:
+        tables = connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename <> 'alembic_version'")).scalars().all()
+        if tables:
+            connection.execute(text(
+                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    return db
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, pg_server_url: str | None) -> str:
+    """A database URL with an up-to-date, empty schema: SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'paperwire.db'}"
+        Database(url).upgrade()
+        return url
+    if pg_server_url is None:
+        pytest.skip(f"{PG_URL_ENV} not set")
+    _reset_postgres(pg_server_url).dispose()
+    return pg_server_url
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    """A second, SQLite-only database (separate from `db`)."""
+    database = Database(f"sqlite:///{tmp_path / 'second.db'}")
+    database.upgrade()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for running `paperwire` as a real subprocess in an isolated data folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")}
+    env["PAPERWIRE_DATA_DIR"] = str(tmp_path / "data")
+    env["HOME"] = str(tmp_path / "home")
+    return env
+
+
+def run_cli(*args: str, env: dict[str, str], timeout: float = 120,
+            check: bool = False) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "paperwire", *args], env=env, cwd=REPO,
+                            capture_output=True, text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"paperwire {' '.join(args)} exited {result.returncode}:\n"
+                             f"{result.stdout}\n{result.stderr}")
+    return result
