@@ -22,6 +22,25 @@ class XMLStreamError(ValueError):
         self.line = line
 
 
+class DocumentTooLarge(Exception):
+    pass
+
+
+class CappedReader:
+    """Reads at most `limit` bytes, counting lines so an overrun can say where it happened."""
+
+    def __init__(self, stream: BinaryIO, limit: int):
+        self.stream, self.limit, self.read_bytes, self.lines = stream, limit, 0, 1
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.stream.read(size)
+        self.read_bytes += len(chunk)
+        if self.read_bytes > self.limit:
+            raise DocumentTooLarge
+        self.lines += chunk.count(b"\n")
+        return chunk
+
+
 class _Collector:
     """Parser target that builds only the wanted elements and hands each over when done."""
 
