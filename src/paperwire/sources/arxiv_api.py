@@ -13,7 +13,8 @@ from .. import ids
 from ..config import Config
 from ..formats.arxiv_atom import parse_atom_feed
 from ..formats.base import ParseOptions, Parsed, ParseResult, Rejection
-from .base import Harvest, HarvestOptions
+from ..store import Database
+from .base import Harvest, HarvestOptions, HarvestReport, run_harvest
 from .encoding import repair_utf8
 from .errors import HarvestError
 
@@ -92,3 +93,10 @@ class ArxivAPISource:
 
 
 SOURCE = ArxivAPISource()
+
+
+def lookup_ids(db: Database, config: Config, arxiv_ids: list[str]) -> HarvestReport:
+    """Fetch and store the given papers now (a submission, a claim, a refresh). The report
+    lists the ids that are malformed or unknown to arXiv among its rejections."""
+    [report] = run_harvest(db, config, SOURCE, HarvestOptions(ids=list(arxiv_ids)))
+    return report
