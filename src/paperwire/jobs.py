@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -33,7 +33,11 @@ class ScheduledSource:
     trigger: CronTrigger
 
     def next_run(self, after: datetime) -> datetime:
-        return self.trigger.get_next_fire_time(None, after)
+        """The first scheduled time strictly after `after`."""
+        fire = self.trigger.get_next_fire_time(None, after)
+        if fire == after:  # APScheduler counts `after` itself
+            fire = self.trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+        return fire
 
 
 def scheduled_sources(config: Config) -> list[ScheduledSource]:
