@@ -8,7 +8,6 @@ from contextlib import contextmanager
 
 import click
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from ..config import Config, ConfigError
 from ..jobs import SCHEDULE_SETTINGS, HarvestScheduler, scheduled_sources
@@ -177,16 +176,21 @@ def sources_command(app: AppContext, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    table = Table("source", "set/feed", "schedule (UTC)", "watermark", "last run", "fetched",
-                  "new", "error")
     for row in rows:
-        run = row["last_run"] or {}
-        last = f"{run['status']} {run['finished_at'] or run['started_at']}" if run else "never"
-        table.add_row(row["source"], row["key"] or "-", row["schedule"],
-                      (row["watermark"] or "-") + (" (resumable)" if row["resumable"] else ""),
-                      last, f"{run.get('fetched', 0):,}" if run else "-",
-                      f"{run.get('new', 0):,}" if run else "-", (run.get("error") or "")[:60])
-    stdout.print(table)
+        run = row["last_run"]
+        watermark = (row["watermark"] or "none") + (" (an unfinished list resumes)"
+                                                    if row["resumable"] else "")
+        stdout.print(f"{row['source']} {row['key'] or '-'}: schedule {row['schedule']}; "
+                     f"watermark {watermark}", markup=False)
+        if run is None:
+            stdout.print("    last run: never", markup=False)
+            continue
+        stdout.print(f"    last run: {run['status']} at {run['finished_at'] or run['started_at']}"
+                     f"  fetched {run['fetched']:,}  new {run['new']:,}  "
+                     f"updated {run['updated']:,}  rejected {run['rejected']:,}  "
+                     f"pages {run['pages']:,}  retries {run['retries']:,}", markup=False)
+        if run["error"]:
+            stdout.print(f"    error: {run['error']}", markup=False)
 
 
 def start_jobs(config: Config, db: Database) -> HarvestScheduler:
