@@ -12,8 +12,11 @@ def split_author_list(raw: str | None) -> list[str]:
     are dropped, and commas inside them do not split."""
     if not raw:
         return []
+    text = " ".join(raw.split())
+    if "(" not in text:  # the common case: no affiliations, so a plain split will do
+        return [name.strip() for name in _AND.sub(", ", text).split(",") if name.strip()]
     names, depth, current = [], 0, []
-    for char in _AND.sub(", ", " ".join(raw.split())):
+    for char in _AND.sub(", ", text):
         if char == "(":
             depth += 1
         elif char == ")":

@@ -150,32 +150,40 @@ def _day_timestamp(value: str | None, what: str) -> str | None:
     return parse_day(value, what) + "T00:00:00Z" if value and value.strip() else None
 
 
-def _common_fields(element: Element, ns: str) -> dict:
+def _common_fields(texts: dict[str, str | None], ns: str) -> dict:
     return dict(
-        title=clean_title(_text(element, ns + "title")),
-        abstract=clean_abstract(_text(element, ns + "abstract")),
-        arxiv_id=_arxiv_id(_text(element, ns + "id")),
-        doi=ids.normalise_doi(_text(element, ns + "doi")),
-        categories=clean_categories(_text(element, ns + "categories")),
-        comments=clean_text(_text(element, ns + "comments"), what="comments"),
-        journal_ref=clean_text(_text(element, ns + "journal-ref"), what="journal-ref"),
-        report_no=clean_text(_text(element, ns + "report-no"), what="report-no"),
-        license=clean_text(_text(element, ns + "license"), what="license"),
+        title=clean_title(texts.get(ns + "title")),
+        abstract=clean_abstract(texts.get(ns + "abstract")),
+        arxiv_id=_arxiv_id(texts.get(ns + "id")),
+        doi=ids.normalise_doi(texts.get(ns + "doi")),
+        categories=clean_categories(texts.get(ns + "categories")),
+        comments=clean_text(texts.get(ns + "comments"), what="comments"),
+        journal_ref=clean_text(texts.get(ns + "journal-ref"), what="journal-ref"),
+        report_no=clean_text(texts.get(ns + "report-no"), what="report-no"),
+        license=clean_text(texts.get(ns + "license"), what="license"),
     )
+
+
+def _child_texts(element: Element) -> dict[str, str | None]:
+    """Each child's text by tag (the first of each), read in one pass over the children."""
+    texts: dict[str, str | None] = {}
+    for child in element:
+        texts.setdefault(child.tag, child.text)
+    return texts
 
 
 def _from_arxiv_raw(element: Element) -> PaperRecord:
     versions = []
-    for item in element.findall(ARXIV_RAW + "version"):
+    for item in element.iterfind(ARXIV_RAW + "version"):
         label = item.get("version", "")
         if not (label[:1] == "v" and label[1:].isdigit()):
             raise RecordError(f"bad version label {label[:20]!r}")
         versions.append(Version(int(label[1:]), parse_rfc2822(_text(item, ARXIV_RAW + "date"))))
+    texts = _child_texts(element)
     return PaperRecord(
-        **_common_fields(element, ARXIV_RAW),
-        authors=clean_authors(split_author_list(_text(element, ARXIV_RAW + "authors"))),
-        submitter=clean_text(_text(element, ARXIV_RAW + "submitter"), limit=300,
-                             what="submitter"),
+        **_common_fields(texts, ARXIV_RAW),
+        authors=clean_authors(split_author_list(texts.get(ARXIV_RAW + "authors"))),
+        submitter=clean_text(texts.get(ARXIV_RAW + "submitter"), limit=300, what="submitter"),
         versions=versions,
         published=versions[0].created if versions else None,
         updated=versions[-1].created if versions else None,
@@ -193,7 +201,7 @@ def _from_arxiv(element: Element) -> PaperRecord:
         parts = [_text(author, ARXIV + tag) for tag in ("forenames", "keyname", "suffix")]
         names.append(" ".join(p.strip() for p in parts if p and p.strip()))
     return PaperRecord(
-        **_common_fields(element, ARXIV),
+        **_common_fields(_child_texts(element), ARXIV),
         authors=clean_authors(names),
         versions=[Version(1, created)] if created else [],
         published=created,
