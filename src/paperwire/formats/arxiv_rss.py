@@ -16,11 +16,11 @@ from xml.etree.ElementTree import Element
 from .. import ids
 from ..records import (
     Listing, PaperRecord, RecordError, Version, clean_abstract, clean_authors,
-    clean_categories, clean_text, clean_title, clean_url, normalised, parse_day,
+    clean_categories, clean_title, clean_url, normalised, parse_day,
 )
 from .authors import split_author_list
 from .base import MAX_DOCUMENT_BYTES, ParseOptions, ParseResult, Rejection, guarded
-from .xmlstream import CappedReader, DocumentTooLarge, XMLStreamError, iter_elements
+from .xmlstream import capped_elements
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -86,15 +86,12 @@ def record_from_item(item: Element) -> PaperRecord:
 
 def parse_listing_feed(stream: BinaryIO, name: str, options: ParseOptions, *,
                        max_document_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[ParseResult]:
-    reader = CappedReader(stream, max_document_bytes)
-    try:
-        for line, item in iter_elements(reader, {"item", ATOM + "entry"}):
-            yield guarded(f"{name}:{line}", lambda: record_from_item(item))
-    except XMLStreamError as exc:
-        yield Rejection(f"{name}:{exc.line}", str(exc))
-    except DocumentTooLarge:
-        yield Rejection(f"{name}:{reader.lines}",
-                        f"document larger than {max_document_bytes:,} bytes")
+    for origin, item, problem in capped_elements(stream, {"item", ATOM + "entry"}, name,
+                                                  max_document_bytes):
+        if item is None:
+            yield Rejection(origin, problem)
+        else:
+            yield guarded(origin, lambda: record_from_item(item))
 
 
 class ArxivListingFeedFormat:

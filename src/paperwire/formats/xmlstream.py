@@ -123,3 +123,17 @@ def iter_elements(stream: BinaryIO, wanted: set[str]) -> Iterator[tuple[int, Ele
 def _drain(collector: _Collector) -> Iterator[tuple[int, Element]]:
     ready, collector.ready = collector.ready, []
     yield from ready
+
+
+def capped_elements(stream: BinaryIO, wanted: set[str], name: str, limit: int
+                    ) -> Iterator[tuple[str, Element | None, str | None]]:
+    """(origin, element, None) for each wanted element of a document of at most `limit`
+    bytes; a malformed, hostile or oversized document ends with (origin, None, reason)."""
+    reader = CappedReader(stream, limit)
+    try:
+        for line, element in iter_elements(reader, wanted):
+            yield f"{name}:{line}", element, None
+    except XMLStreamError as exc:
+        yield f"{name}:{exc.line}", None, str(exc)
+    except DocumentTooLarge:
+        yield f"{name}:{reader.lines}", None, f"document larger than {limit:,} bytes"

@@ -14,26 +14,16 @@ from ..config import Config
 from ..formats.arxiv_atom import parse_atom_feed
 from ..formats.base import ParseOptions, Parsed, ParseResult, Rejection
 from ..store import Database
-from .base import Harvest, HarvestOptions, HarvestReport, run_harvest
+from .base import Harvest, HarvestOptions, HarvestReport, SettingsSource, run_harvest
 from .encoding import repair_utf8
 from .errors import HarvestError
 
 
-class ArxivAPISource:
+class ArxivAPISource(SettingsSource):
     name = "arxiv-api"
+    url_setting = "arxiv_api_url"
+    interval_setting = "arxiv_request_interval"
     description = "arXiv API (Atom): the papers with the given ids (--id), in batches"
-
-    def keys(self, config: Config, options: HarvestOptions) -> list[str]:
-        return [""]
-
-    def default_url(self, config: Config) -> str:
-        return config.arxiv_api_url
-
-    def request_interval(self, config: Config) -> float:
-        return config.arxiv_request_interval
-
-    def client_headers(self, config: Config) -> dict[str, str]:
-        return {}
 
     def run(self, harvest: Harvest) -> None:
         if not harvest.options.ids:

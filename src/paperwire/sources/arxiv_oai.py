@@ -20,28 +20,21 @@ import logging
 
 from ..config import Config
 from ..formats.oai_pmh import METADATA_PREFIXES, OAIPageError, read_page
-from .base import Harvest, HarvestOptions, split_list
+from .base import Harvest, HarvestOptions, SettingsSource, split_list
 from .encoding import repair_utf8
 from .errors import HarvestError
 
 log = logging.getLogger("paperwire.harvest.arxiv")
 
 
-class ArxivOAISource:
+class ArxivOAISource(SettingsSource):
     name = "arxiv"
+    url_setting = "arxiv_oai_url"
+    interval_setting = "arxiv_request_interval"
     description = "arXiv OAI-PMH ListRecords: everything changed since the watermark, per set"
 
     def keys(self, config: Config, options: HarvestOptions) -> list[str]:
         return [options.key] if options.key else (split_list(config.arxiv_sets) or [""])
-
-    def default_url(self, config: Config) -> str:
-        return config.arxiv_oai_url
-
-    def request_interval(self, config: Config) -> float:
-        return config.arxiv_request_interval
-
-    def client_headers(self, config: Config) -> dict[str, str]:
-        return {}
 
     def run(self, harvest: Harvest) -> None:
         prefix = harvest.config.arxiv_oai_metadata

@@ -9,7 +9,7 @@ from ..config import Config
 from ..formats.arxiv_rss import parse_listing_feed
 from ..formats.base import Parsed, ParseOptions, Rejection
 from ..store.http_validators import load_validators, save_validators
-from .base import Harvest, HarvestOptions, split_list
+from .base import Harvest, HarvestOptions, SettingsSource, split_list
 from .encoding import repair_utf8
 from .errors import HarvestError
 from .http import Validators
@@ -17,21 +17,14 @@ from .http import Validators
 UNREADABLE = ("malformed XML", "refused XML", "document larger")
 
 
-class ArxivRSSSource:
+class ArxivRSSSource(SettingsSource):
     name = "arxiv-rss"
+    url_setting = "arxiv_rss_url"
+    interval_setting = "arxiv_request_interval"
     description = "arXiv new-submissions feeds (RSS): today's announcements, per feed"
 
     def keys(self, config: Config, options: HarvestOptions) -> list[str]:
         return [options.key] if options.key else split_list(config.arxiv_rss_feeds)
-
-    def default_url(self, config: Config) -> str:
-        return config.arxiv_rss_url
-
-    def request_interval(self, config: Config) -> float:
-        return config.arxiv_request_interval
-
-    def client_headers(self, config: Config) -> dict[str, str]:
-        return {}
 
     def run(self, harvest: Harvest) -> None:
         if not harvest.key:

@@ -158,6 +158,25 @@ class Source(Protocol):
     def run(self, harvest: Harvest) -> None: ...
 
 
+class SettingsSource:
+    """Defaults for a Source whose URL and spacing are settings and that has one key."""
+
+    url_setting = ""
+    interval_setting = ""
+
+    def keys(self, config: Config, options: HarvestOptions) -> list[str]:
+        return [""]
+
+    def default_url(self, config: Config) -> str:
+        return getattr(config, self.url_setting)
+
+    def request_interval(self, config: Config) -> float:
+        return getattr(config, self.interval_setting)
+
+    def client_headers(self, config: Config) -> dict[str, str]:
+        return {}
+
+
 def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 

@@ -12,7 +12,7 @@ from ..config import Config
 from ..records import RecordError, clean_count
 from ..store.github_stars import last_observation, record_stars, repos_to_refresh
 from ..store.http_validators import load_validators, save_validators
-from .base import Harvest, HarvestOptions
+from .base import Harvest, SettingsSource
 from .errors import HarvestError
 from .http import Validators
 
@@ -30,18 +30,11 @@ def repo_path(url: str) -> str | None:
     return None if name in ("", ".", "..") else f"{match.group(1)}/{name}"
 
 
-class GitHubStarsSource:
+class GitHubStarsSource(SettingsSource):
     name = "github"
+    url_setting = "github_api_url"
+    interval_setting = "github_request_interval"
     description = "GitHub stars of the repositories papers name, with a stars history"
-
-    def keys(self, config: Config, options: HarvestOptions) -> list[str]:
-        return [""]
-
-    def default_url(self, config: Config) -> str:
-        return config.github_api_url
-
-    def request_interval(self, config: Config) -> float:
-        return config.github_request_interval
 
     def client_headers(self, config: Config) -> dict[str, str]:
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}

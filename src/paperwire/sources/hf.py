@@ -14,7 +14,7 @@ from ..config import Config
 from ..formats.base import ParseOptions, Rejection
 from ..formats.hf_daily import parse_api_response
 from ..store.http_validators import load_validators, save_validators
-from .base import Harvest, HarvestOptions, day_range
+from .base import Harvest, SettingsSource, day_range
 from .encoding import repair_utf8
 from .errors import HarvestError
 from .http import Validators
@@ -23,18 +23,11 @@ UNREADABLE = ("malformed JSON document", "not valid UTF-8", "JSON object without
               "document larger")
 
 
-class HFDailySource:
+class HFDailySource(SettingsSource):
     name = "hf"
+    url_setting = "hf_api_url"
+    interval_setting = "hf_request_interval"
     description = "Hugging Face daily papers: upvotes, comments, repos, AI summaries, per day"
-
-    def keys(self, config: Config, options: HarvestOptions) -> list[str]:
-        return [""]
-
-    def default_url(self, config: Config) -> str:
-        return config.hf_api_url
-
-    def request_interval(self, config: Config) -> float:
-        return config.hf_request_interval
 
     def client_headers(self, config: Config) -> dict[str, str]:
         return {"Accept": "application/json"}
