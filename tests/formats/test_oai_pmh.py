@@ -14,6 +14,7 @@ from paperwire.formats.oai_pmh import OAIPageError, read_page
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO.parent / "shared" / "data" / "oai-pmh-arxiv-listrecords-atomiklabs" / "test_arxiv_data.xml"
+OAI_RECORD = "{http://www.openarchives.org/OAI/2.0/}record"
 PAGES = REPO / "tests" / "sources" / "testdata" / "oai"
 ENVELOPE = ('<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/'
             'OAI/2.0/"><ListRecords>{records}<resumptionToken cursor="0" completeListSize="9">'
@@ -132,3 +133,23 @@ def test_saved_pages_and_feeds_are_detected_for_import() -> None:
     results = list(by_name("oai-pmh").parse((PAGES / "bad_resumption_token.xml").open("rb"),
                                             "p", ParseOptions()))
     assert len(results) == 1 and "badResumptionToken" in results[0].reason
+
+
+def test_a_long_page_streams_in_constant_memory() -> None:
+    import sys
+    import tracemalloc
+
+    from paperwire.formats.xmlstream import iter_elements
+    sys.path.insert(0, str(REPO / "bench"))
+    from synthetic import arxiv_raw_record, kaggle_records, list_records_page
+
+    body = list_records_page([arxiv_raw_record(r) for r in kaggle_records(4000)], None, 0,
+                             4000).encode()
+    assert len(body) > 8_000_000
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in iter_elements(io.BytesIO(body), {OAI_RECORD}))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 4000 and peak < 3_000_000  # finished records do not pile up
