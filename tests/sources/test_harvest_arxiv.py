@@ -197,3 +197,13 @@ def test_two_harvests_of_the_same_source_do_not_both_run(
         first.join(60)
     assert results[0].status == "ok" and results[0].new == 11
     assert harvest(db, config).status == "ok"  # the lock is free again
+
+
+def test_the_harvester_keeps_the_configured_spacing_between_pages(
+        db: Database, db_url: str, replay: Replay, make_config) -> None:  # noqa: ANN001
+    replay.on("/oai", oai_script())
+    report = harvest(db, make_config(db_url, arxiv_request_interval=0.4), from_day="2007-01-01")
+    assert report.status == "ok"
+    arrivals = [hit.at for hit in replay.hits_to("/oai")]
+    assert len(arrivals) == 3
+    assert min(b - a for a, b in zip(arrivals, arrivals[1:])) >= 0.39

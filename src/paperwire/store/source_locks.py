@@ -74,6 +74,10 @@ def _advisory_lock(db: Database, source: str) -> Iterator[None]:
         try:
             yield
         finally:
-            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({key})")
+            try:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({key})")
+            except Exception:
+                connection.invalidate()  # never pool a connection that may hold the lock
+                raise
     finally:
         connection.close()
