@@ -24,12 +24,12 @@ def client(**overrides: object) -> PoliteClient:
 
 def test_requests_are_spaced_by_the_minimum_interval(replay: Replay) -> None:
     replay.on("/x", lambda request: Response("ok"))
-    with client(min_interval=0.25) as polite:
+    with client(min_interval=0.3) as polite:
         for _ in range(4):
             assert polite.get(replay.url("/x")).status == 200
     arrivals = [hit.at for hit in replay.hits]
     gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
-    assert len(gaps) == 3 and min(gaps) >= 0.24
+    assert len(gaps) == 3 and min(gaps) >= 0.2  # arrival jitter (without spacing: ms)
 
 
 def test_the_user_agent_names_paperwire_and_the_contact(replay: Replay) -> None:
