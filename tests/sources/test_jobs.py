@@ -122,9 +122,14 @@ def test_serve_runs_the_enabled_sources_and_no_jobs_turns_them_off(
                         break
                 except httpx.TransportError:
                     time.sleep(0.3)
-            time.sleep(1.5)  # time for a catch-up harvest to run (it is immediate)
-            rows = json.loads(run_cli("sources", "--json", env=env, check=True).stdout)
-            hf = [row for row in rows if row["source"] == "hf"][0]
+            deadline = time.time() + (30 if expected_runs else 2)
+            while True:  # a catch-up harvest starts at once; wait for it to finish
+                rows = json.loads(run_cli("sources", "--json", env=env, check=True).stdout)
+                hf = [row for row in rows if row["source"] == "hf"][0]
+                finished = hf["last_run"] and hf["last_run"]["status"] != "running"
+                if finished or time.time() > deadline:
+                    break
+                time.sleep(0.5)
             assert hf["scheduled"] and hf["schedule"] == "20 * * * *"
             if expected_runs:
                 assert hf["last_run"]["status"] == "ok" and hf["last_run"]["new"] == 2
