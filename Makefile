@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test install install-test docs bench clean
+.PHONY: run test install install-test docs bench bench-harvest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ docs: $(VENV)/.installed
 ## The import benchmark (figures go to docs/PERFORMANCE.md).
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/import_bulk.py
+
+## The OAI-PMH harvest benchmark: parse and store, and the cs backfill projection.
+bench-harvest: $(VENV)/.installed-test
+	$(BIN)/python bench/harvest_oai.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .hypothesis

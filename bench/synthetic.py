@@ -78,3 +78,59 @@ def write_kaggle_file(path: str, count: int, seed: int = 1) -> None:
     with open(path, "wb") as out:
         for record in kaggle_records(count, seed):
             out.write(orjson.dumps(record) + b"\n")
+
+
+# --- the same records as arXiv's OAI-PMH serves them (arXivRaw, as its templates write it) --
+
+OAI_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://www.openarchives.org/OAI/2.0/ '
+            'http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd">\n'
+            '    <responseDate>2024-01-27T17:53:42Z</responseDate>\n'
+            '    <request verb="ListRecords"{attrs}>https://oaipmh.arxiv.org/oai</request>\n')
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def arxiv_raw_record(data: dict, set_spec: str = "cs") -> str:
+    """One <record> of a ListRecords response in the arXivRaw format, from a Kaggle-shaped dict."""
+    versions = "".join(
+        f'            <version version="{v["version"]}">\n'
+        f'                <date>{v["created"]}</date>\n'
+        f'                <size>{100 + i * 7}kb</size>\n'
+        f'                <source_type>D</source_type>\n'
+        f'            </version>\n' for i, v in enumerate(data["versions"]))
+    optional = "".join(
+        f"            <{tag}>{_xml(data[tag])}</{tag}>\n"
+        for tag in ("comments", "report-no", "journal-ref", "doi", "license") if data.get(tag))
+    return (
+        "        <record>\n    <header>\n"
+        f"        <identifier>oai:arXiv.org:{data['id']}</identifier>\n"
+        f"        <datestamp>{data['update_date']}</datestamp>\n"
+        f"            <setSpec>{set_spec}</setSpec>\n    </header>\n"
+        "            <metadata>\n"
+        '    <arXivRaw xmlns="http://arxiv.org/OAI/arXivRaw/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://arxiv.org/OAI/arXivRaw/ http://arxiv.org/OAI/arXivRaw.xsd">\n'
+        f"        <id>{data['id']}</id>\n"
+        f"        <submitter>{_xml(data['submitter'] or '')}</submitter>\n"
+        f"{versions}"
+        f"        <title>{_xml(data['title'])}</title>\n"
+        f"        <authors>{_xml(data['authors'])}</authors>\n"
+        f"        <categories>{data['categories']}</categories>\n"
+        f"{optional}"
+        f"        <abstract>{_xml(data['abstract'])}</abstract>\n"
+        "    </arXivRaw>\n            </metadata>\n        </record>\n")
+
+
+def list_records_page(records: list[str], token: str | None, cursor: int, total: int,
+                      attrs: str = "", extra: str = "") -> str:
+    """A ListRecords page; `token` None ends the list (an empty resumptionToken)."""
+    token_xml = (f'        <resumptionToken cursor="{cursor}" completeListSize="{total}">'
+                 f"{token}</resumptionToken>\n" if token else
+                 f'        <resumptionToken cursor="{cursor}" completeListSize="{total}"/>\n')
+    return (OAI_HEAD.format(attrs=attrs) + "    <ListRecords>\n" + "".join(records) + extra
+            + token_xml + "    </ListRecords>\n</OAI-PMH>\n")

@@ -103,6 +103,7 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")}
     env["PAPERWIRE_DATA_DIR"] = str(tmp_path / "data")
     env["HOME"] = str(tmp_path / "home")
+    env["PAPERWIRE_JOBS_ENABLED"] = "false"  # no scheduled harvest may reach the internet
     return env
 
 

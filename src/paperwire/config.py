@@ -109,6 +109,60 @@ SETTINGS: list[Setting] = [
     Setting("log_format", "text", "Log output: 'text' or 'json'.", kind="log_format"),
     Setting("demo_on_empty", True, "Load the bundled demo papers when `serve` starts on "
             "an empty database.", kind="bool"),
+    # --- live sources (harvest) ---
+    Setting("harvest_contact", "", "Contact (email or URL) sent in the User-Agent of every "
+            "outside request, as arXiv asks of harvesters."),
+    Setting("harvest_sources", "arxiv,arxiv-rss", "Sources that `serve` harvests on a "
+            "schedule, separated by commas (arxiv, arxiv-rss, hf, github)."),
+    Setting("harvest_first_days", 3, "How many days back the first harvest of a source "
+            "starts (later runs continue from the watermark).", kind="int"),
+    Setting("jobs_enabled", True, "Run the scheduled harvests inside `paperwire serve`.",
+            kind="bool"),
+    Setting("http_connect_timeout", 10.0, "Seconds to wait for an outside server to accept "
+            "a connection.", kind="float"),
+    Setting("http_read_timeout", 60.0, "Seconds to wait for the next bytes of a response.",
+            kind="float"),
+    Setting("http_max_retries", 4, "Retries of a request that failed for a passing reason "
+            "(timeout, 429, 5xx) before the run stops.", kind="int"),
+    Setting("http_backoff_seconds", 2.0, "First retry delay; it doubles on each retry, with "
+            "random jitter.", kind="float"),
+    Setting("http_max_wait_seconds", 900.0, "Longest Retry-After or rate-limit pause a "
+            "harvest waits out; a longer one stops the run cleanly.", kind="float"),
+    Setting("http_max_response_bytes", 64_000_000, "Largest response body read from an "
+            "outside server.", kind="int"),
+    Setting("arxiv_oai_url", "https://oaipmh.arxiv.org/oai", "arXiv's OAI-PMH endpoint."),
+    Setting("arxiv_oai_metadata", "arXivRaw", "OAI-PMH metadata format: arXivRaw (every "
+            "version with its date), arXiv (parsed author names) or oai_dc."),
+    Setting("arxiv_sets", "cs", "OAI-PMH sets to harvest, separated by commas (e.g. "
+            "cs,math,physics:hep-th)."),
+    Setting("arxiv_request_interval", 3.0, "Seconds between requests to arXiv; arXiv asks "
+            "for at least 3.", kind="float"),
+    Setting("arxiv_api_url", "https://export.arxiv.org/api/query", "arXiv API (Atom) "
+            "endpoint for looking up given ids."),
+    Setting("arxiv_api_batch_size", 100, "Ids per arXiv API request.", kind="int"),
+    Setting("arxiv_rss_url", "https://rss.arxiv.org/rss", "Base of arXiv's new-submissions "
+            "feeds; the feed name is appended (…/rss/cs)."),
+    Setting("arxiv_rss_feeds", "cs", "arXiv listing feeds to read, separated by commas "
+            "(an archive like cs, or categories joined by +, like cs.CL+cs.LG)."),
+    Setting("hf_api_url", "https://huggingface.co/api/daily_papers", "Hugging Face daily "
+            "papers API endpoint (called with ?date=YYYY-MM-DD)."),
+    Setting("hf_request_interval", 1.0, "Seconds between requests to Hugging Face.",
+            kind="float"),
+    Setting("github_api_url", "https://api.github.com", "GitHub REST API base, for repository "
+            "stars."),
+    Setting("github_token", "", "GitHub token: raises the rate limit from 60 to 5,000 "
+            "requests an hour.", secret=True),
+    Setting("github_request_interval", 1.0, "Seconds between requests to GitHub.",
+            kind="float"),
+    Setting("github_repos_per_run", 50, "Repositories whose stars one GitHub run refreshes, "
+            "least recently checked first.", kind="int"),
+    Setting("schedule_arxiv", "0 7 * * *", "When `serve` harvests arXiv OAI-PMH (cron, UTC; "
+            "after arXiv's nightly announcement)."),
+    Setting("schedule_arxiv_rss", "30 5 * * *", "When `serve` reads arXiv's new-submissions "
+            "feeds (cron, UTC)."),
+    Setting("schedule_hf", "20 * * * *", "When `serve` reads Hugging Face daily papers "
+            "(cron, UTC)."),
+    Setting("schedule_github", "40 * * * *", "When `serve` refreshes GitHub stars (cron, UTC)."),
 ]
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}

@@ -6,6 +6,7 @@ import click
 
 from ..store.papers import count_papers
 from .context import AppContext, pass_app
+from .harvest import start_jobs
 from .output import stderr
 
 
@@ -16,8 +17,12 @@ from .output import stderr
 @click.option("--demo/--no-demo", default=None,
               help="Load the bundled demo papers when the database is empty "
                    "(default: the demo_on_empty setting).")
+@click.option("--jobs/--no-jobs", default=None,
+              help="Run the scheduled harvests in the background (default: the jobs_enabled "
+                   "setting; which sources and when: harvest_sources and schedule_*).")
 @pass_app
-def serve_command(app: AppContext, host: str | None, port: int | None, demo: bool | None) -> None:
+def serve_command(app: AppContext, host: str | None, port: int | None, demo: bool | None,
+                  jobs: bool | None) -> None:
     """Serve the web app (pages, JSON API and feeds) until interrupted."""
     import uvicorn
 
@@ -36,7 +41,12 @@ def serve_command(app: AppContext, host: str | None, port: int | None, demo: boo
     host = host or config.host
     port = port or config.port
     stderr.print(f"Paperwire on http://{host}:{port}  (database {db!r})", markup=False)
-    uvicorn.run(create_app(config, db), host=host, port=port, log_level="info")
+    scheduler = start_jobs(config, db) if (config.jobs_enabled if jobs is None else jobs) else None
+    try:
+        uvicorn.run(create_app(config, db), host=host, port=port, log_level="info")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()
 
 
 def register(group: click.Group) -> None:

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from .base import Format, ParseOptions, Parsed, ParseResult, Rejection
-from . import arxiv_atom, hf_daily, kaggle, listing_page, paperwire_jsonl
+from . import arxiv_atom, arxiv_rss, hf_daily, kaggle, listing_page, oai_pmh, paperwire_jsonl
 
 # Detection order: the most specific first; the plain-text listing page is the last fallback.
+# The listing feed and OAI-PMH come before arxiv-atom: a listing feed is Atom from arXiv too.
 FORMATS: list[Format] = [paperwire_jsonl.FORMAT, kaggle.FORMAT, hf_daily.FORMAT_FLAT,
-                         hf_daily.FORMAT_RAW, arxiv_atom.FORMAT, listing_page.FORMAT]
+                         hf_daily.FORMAT_RAW, oai_pmh.FORMAT, arxiv_rss.FORMAT,
+                         arxiv_atom.FORMAT, listing_page.FORMAT]
 
 
 def register(fmt: Format) -> None:

@@ -15,29 +15,10 @@ from ..records import (
     clean_text, clean_title, clean_url, normalised, parse_timestamp,
 )
 from .base import MAX_DOCUMENT_BYTES, ParseOptions, ParseResult, Rejection, guarded
-from .xmlstream import XMLStreamError, iter_elements
+from .xmlstream import capped_elements
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
-
-
-class _DocumentTooLarge(Exception):
-    pass
-
-
-class _CappedReader:
-    """Reads at most `limit` bytes, counting lines so an overrun can say where it happened."""
-
-    def __init__(self, stream: BinaryIO, limit: int):
-        self.stream, self.limit, self.read_bytes, self.lines = stream, limit, 0, 1
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self.stream.read(size)
-        self.read_bytes += len(chunk)
-        if self.read_bytes > self.limit:
-            raise _DocumentTooLarge
-        self.lines += chunk.count(b"\n")
-        return chunk
 
 
 def _text(entry: Element, tag: str) -> str | None:
@@ -108,20 +89,15 @@ def record_from_entry(entry: Element) -> PaperRecord:
 def parse_atom_feed(stream: BinaryIO, name: str, options: ParseOptions, *,
                     max_document_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[ParseResult]:
     """Each <entry> of an arXiv API Atom feed as a Parsed record or a Rejection."""
-    reader = _CappedReader(stream, max_document_bytes)
-    try:
-        for line, entry in iter_elements(reader, {ATOM + "entry"}):
-            origin = f"{name}:{line}"
-            if is_error_entry(entry):
-                message = " ".join((_text(entry, ATOM + "summary") or "no message").split())[:500]
-                yield Rejection(origin, f"arXiv API error: {message}")
-                continue
+    for origin, entry, problem in capped_elements(stream, {ATOM + "entry"}, name,
+                                                   max_document_bytes):
+        if entry is None:
+            yield Rejection(origin, problem)
+        elif is_error_entry(entry):
+            message = " ".join((_text(entry, ATOM + "summary") or "no message").split())[:500]
+            yield Rejection(origin, f"arXiv API error: {message}")
+        else:
             yield guarded(origin, lambda: record_from_entry(entry))
-    except XMLStreamError as exc:
-        yield Rejection(f"{name}:{exc.line}", str(exc))
-    except _DocumentTooLarge:
-        yield Rejection(f"{name}:{reader.lines}",
-                        f"document larger than {max_document_bytes:,} bytes")
 
 
 class ArxivAtomFormat:

@@ -273,37 +273,43 @@ class HFRawFormat:
         return not (isinstance(first, dict) and not isinstance(first.get("data"), list))
 
     def parse(self, stream: BinaryIO, name: str, options: ParseOptions) -> Iterator[ParseResult]:
+        return parse_api_response(stream, name, options, day=file_day(name))
+
+
+def parse_api_response(stream: BinaryIO, name: str, options: ParseOptions, *,
+                       day: str | None = None) -> Iterator[ParseResult]:
+    """One API response. The listing day is `day` (the date asked for, or the file's name),
+    else the wrapper's stated date, else each paper's submission day."""
+    try:
+        raw = read_document(stream, name)
+    except RecordError as exc:
+        yield Rejection(f"{name}:1", str(exc))
+        return
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        yield Rejection(f"{name}:{line}", f"not valid UTF-8 (byte {exc.start} of the document)")
+        return
+    text = text.removeprefix("\ufeff")
+    try:
+        items, stated_day = _document_items(text)
+    except json.JSONDecodeError as exc:
+        yield Rejection(f"{name}:{exc.lineno}", f"malformed JSON document: {exc}")
+        return
+    if items is None:
+        yield Rejection(f"{name}:1", 'JSON object without a "data" list of papers')
+        return
+    if day is None and stated_day is not None:
         try:
-            raw = read_document(stream, name)
+            day = parse_day(stated_day, "document date")
         except RecordError as exc:
             yield Rejection(f"{name}:1", str(exc))
             return
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw.count(b"\n", 0, exc.start) + 1
-            yield Rejection(f"{name}:{line}", f"not valid UTF-8 (byte {exc.start} of the document)")
-            return
-        text = text.removeprefix("\ufeff")
-        try:
-            items, stated_day = _document_items(text)
-        except json.JSONDecodeError as exc:
-            yield Rejection(f"{name}:{exc.lineno}", f"malformed JSON document: {exc}")
-            return
-        if items is None:
-            yield Rejection(f"{name}:1", 'JSON object without a "data" list of papers')
-            return
-        day = file_day(name)
-        if day is None and stated_day is not None:
-            try:
-                day = parse_day(stated_day, "document date")
-            except RecordError as exc:
-                yield Rejection(f"{name}:1", str(exc))
-                return
-        lines = _Lines(text)
-        for offset, item in items:
-            origin = f"{name}:{lines.at(offset)}"
-            yield guarded(origin, lambda: record_from_api(_as_object(item, options), day))
+    lines = _Lines(text)
+    for offset, item in items:
+        origin = f"{name}:{lines.at(offset)}"
+        yield guarded(origin, lambda: record_from_api(_as_object(item, options), day))
 
 
 def _as_object(item: object, options: ParseOptions) -> object:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import BinaryIO
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -22,56 +22,55 @@ class XMLStreamError(ValueError):
         self.line = line
 
 
-class _Collector:
-    """Parser target that builds only the wanted elements and hands each over when done."""
+class DocumentTooLarge(Exception):
+    pass
 
-    def __init__(self, wanted: set[str]):
+
+class CappedReader:
+    """Reads at most `limit` bytes, counting lines so an overrun can say where it happened."""
+
+    def __init__(self, stream: BinaryIO, limit: int):
+        self.stream, self.limit, self.read_bytes, self.lines = stream, limit, 0, 1
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.stream.read(size)
+        self.read_bytes += len(chunk)
+        if self.read_bytes > self.limit:
+            raise DocumentTooLarge
+        self.lines += chunk.count(b"\n")
+        return chunk
+
+
+class _Watcher:
+    """Sits between expat and the parser's (C) tree builder: notes the line where each
+    outermost wanted element starts, and hands it over when it ends, detached from its
+    parent so that memory stays flat however long the document is."""
+
+    def __init__(self, parser: DefusedXMLParser, wanted: set[str]):
+        self.expat = parser.parser
         self.wanted = wanted
-        self.parser: DefusedXMLParser | None = None
-        self.stack: list[Element | None] = []
+        self.open: list[Element] = []  # the elements open now, outermost first
+        self.outer: int | None = None  # where in `open` the wanted element being built is
+        self.line = 0
         self.ready: list[tuple[int, Element]] = []
-        self._lines: list[int] = []
-        self._text: list[str] = []
+        self._start, self._end = parser._start, parser._end
+        self.expat.StartElementHandler = self.start
+        self.expat.EndElementHandler = self.end
 
-    def _flush_text(self) -> None:
-        if not self._text:
-            return
-        text = "".join(self._text)
-        self._text = []
-        current = self.stack[-1] if self.stack else None
-        if current is None:
-            return
-        if len(current):
-            last = current[-1]
-            last.tail = (last.tail or "") + text
-        else:
-            current.text = (current.text or "") + text
-
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        self._flush_text()
-        parent = self.stack[-1] if self.stack else None
-        if parent is not None or tag in self.wanted:
-            element = Element(tag, attrs)
-            if parent is not None:
-                parent.append(element)
-            if tag in self.wanted and parent is None:
-                self._lines.append(self.parser.parser.CurrentLineNumber)
-            self.stack.append(element)
-        else:
-            self.stack.append(None)
+    def start(self, tag: str, attrs: list[str]) -> None:
+        element = self._start(tag, attrs)
+        if self.outer is None and element.tag in self.wanted:
+            self.outer, self.line = len(self.open), self.expat.CurrentLineNumber
+        self.open.append(element)
 
     def end(self, tag: str) -> None:
-        self._flush_text()
-        element = self.stack.pop()
-        if element is not None and tag in self.wanted and (not self.stack or self.stack[-1] is None):
-            self.ready.append((self._lines.pop(), element))
-
-    def data(self, text: str) -> None:
-        if self.stack and self.stack[-1] is not None:
-            self._text.append(text)
-
-    def close(self) -> None:
-        return None
+        element = self._end(tag)
+        self.open.pop()
+        if self.outer == len(self.open):
+            self.outer = None
+            if self.open:
+                self.open[-1].remove(element)
+            self.ready.append((self.line, element))
 
 
 def iter_elements(stream: BinaryIO, wanted: set[str]) -> Iterator[tuple[int, Element]]:
@@ -80,9 +79,8 @@ def iter_elements(stream: BinaryIO, wanted: set[str]) -> Iterator[tuple[int, Ele
     Tags use ElementTree's "{namespace}name" form; list a resumption token or an error
     element among `wanted` to receive it too.
     """
-    collector = _Collector(wanted)
-    parser = DefusedXMLParser(target=collector, forbid_dtd=True)
-    collector.parser = parser
+    parser = DefusedXMLParser(target=TreeBuilder(), forbid_dtd=True)
+    collector = _Watcher(parser, wanted)
     try:
         while True:
             chunk = stream.read(CHUNK_BYTES)
@@ -101,6 +99,20 @@ def iter_elements(stream: BinaryIO, wanted: set[str]) -> Iterator[tuple[int, Ele
                              f"refused XML construct: {type(exc).__name__}") from None
 
 
-def _drain(collector: _Collector) -> Iterator[tuple[int, Element]]:
+def _drain(collector: _Watcher) -> Iterator[tuple[int, Element]]:
     ready, collector.ready = collector.ready, []
     yield from ready
+
+
+def capped_elements(stream: BinaryIO, wanted: set[str], name: str, limit: int
+                    ) -> Iterator[tuple[str, Element | None, str | None]]:
+    """(origin, element, None) for each wanted element of a document of at most `limit`
+    bytes; a malformed, hostile or oversized document ends with (origin, None, reason)."""
+    reader = CappedReader(stream, limit)
+    try:
+        for line, element in iter_elements(reader, wanted):
+            yield f"{name}:{line}", element, None
+    except XMLStreamError as exc:
+        yield f"{name}:{exc.line}", None, str(exc)
+    except DocumentTooLarge:
+        yield f"{name}:{reader.lines}", None, f"document larger than {limit:,} bytes"
