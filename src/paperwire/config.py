@@ -109,6 +109,16 @@ SETTINGS: list[Setting] = [
     Setting("log_format", "text", "Log output: 'text' or 'json'.", kind="log_format"),
     Setting("demo_on_empty", True, "Load the bundled demo papers when `serve` starts on "
             "an empty database.", kind="bool"),
+    # --- web ---
+    Setting("web_page_size", 50, "Papers per page on the daily, trending, category and "
+            "search pages.", kind="int"),
+    Setting("web_cache_seconds", 5.0, "How long the server reuses a page, API answer or feed "
+            "it has built before building it again (0: always build).", kind="float"),
+    Setting("http_max_age", 60.0, "Cache-Control max-age, in seconds, sent with pages, API "
+            "answers and feeds (browsers and proxies may reuse them that long).", kind="float"),
+    # --- trending ---
+    Setting("trending_gravity", 1.8, "How fast age pulls a paper down the trending list: "
+            "0 ranks by votes, comments and stars alone; Hacker News uses 1.8.", kind="float"),
 ]
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
