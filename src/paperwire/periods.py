@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 FIRST_YEAR, LAST_YEAR = 1990, 2200  # the years records accept (records.parse_day)
 KINDS = ("day", "week", "month")
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_WEEK = re.compile(r"(\d{4})-W(\d{2})")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 class PeriodError(ValueError):
@@ -93,7 +93,7 @@ def _check_year(year: int, text: str) -> None:
 
 
 def parse_day(text: str) -> Period:
-    match = _DAY.fullmatch(text.strip()) if isinstance(text, str) else None
+    match = _DAY.fullmatch(text) if isinstance(text, str) else None
     if not match:
         raise PeriodError(f"{str(text)[:40]!r} is not a date: use YYYY-MM-DD, e.g. 2025-02-26")
     _check_year(int(match.group(1)), text)
@@ -104,7 +104,7 @@ def parse_day(text: str) -> Period:
 
 
 def parse_week(text: str) -> Period:
-    match = _WEEK.fullmatch(text.strip()) if isinstance(text, str) else None
+    match = _WEEK.fullmatch(text) if isinstance(text, str) else None
     if not match:
         raise PeriodError(f"{str(text)[:40]!r} is not an ISO week: use YYYY-Www, e.g. 2025-W09")
     year, week = int(match.group(1)), int(match.group(2))
@@ -116,7 +116,7 @@ def parse_week(text: str) -> Period:
 
 
 def parse_month(text: str) -> Period:
-    match = _MONTH.fullmatch(text.strip()) if isinstance(text, str) else None
+    match = _MONTH.fullmatch(text) if isinstance(text, str) else None
     if not match:
         raise PeriodError(f"{str(text)[:40]!r} is not a month: use YYYY-MM, e.g. 2025-02")
     year, month = int(match.group(1)), int(match.group(2))

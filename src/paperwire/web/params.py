@@ -22,6 +22,16 @@ FeedFormat = Literal["xml", "atom", "json"]
 _TITLE_KEY = re.compile(r"title:[0-9a-f]{20}")
 CATEGORY = re.compile(r"[A-Za-z][A-Za-z\-]{0,30}(?:\.[A-Za-z\-]{1,30})?")
 
+# Documented in /openapi.json but checked here, so that a bad value gets a message that
+# says what was expected rather than a regular expression.
+DAY_FORMAT = {"pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "examples": ["2025-02-26"]}
+WEEK_FORMAT = {"pattern": r"^[0-9]{4}-W[0-9]{2}$", "examples": ["2025-W09"]}
+MONTH_FORMAT = {"pattern": r"^[0-9]{4}-[0-9]{2}$", "examples": ["2025-02"]}
+CATEGORY_FORMAT = {"pattern": "^" + CATEGORY.pattern + "$", "examples": ["cs.CL"]}
+# A search form sends its unused filters as empty strings: those mean "no filter".
+OPTIONAL_DAY_FORMAT = {"pattern": r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", "examples": ["2025-02-26"]}
+OPTIONAL_CATEGORY_FORMAT = {"pattern": "^(" + CATEGORY.pattern + ")?$", "examples": ["cs.CL"]}
+
 PAGE = Query(0, ge=0, le=MAX_PAGE, description="Page number, from 0.")
 SORT = Query("trending", description="`trending` (the trending score) or `publishedAt` "
                                      "(newest publication first).")
@@ -62,9 +72,12 @@ def category(raw: str, where: str = "path") -> str:
 Mode = Literal["hybrid", "text", "semantic"]
 QUERY = Query("", max_length=MAX_TEXT, pattern=PRINTABLE,
               description="Words to search for (titles, abstracts, authors).")
-SINCE = Query(None, max_length=40, description="Published on or after this day (YYYY-MM-DD).")
-UNTIL = Query(None, max_length=40, description="Published on or before this day (YYYY-MM-DD).")
-CATEGORY_FILTER = Query(None, max_length=62, description="Only papers in this category, e.g. cs.CL.")
+SINCE = Query(None, max_length=40, json_schema_extra=OPTIONAL_DAY_FORMAT,
+              description="Published on or after this day (YYYY-MM-DD).")
+UNTIL = Query(None, max_length=40, json_schema_extra=OPTIONAL_DAY_FORMAT,
+              description="Published on or before this day (YYYY-MM-DD).")
+CATEGORY_FILTER = Query(None, max_length=62, json_schema_extra=OPTIONAL_CATEGORY_FORMAT,
+                        description="Only papers in this category, e.g. cs.CL.")
 AUTHOR = Query(None, max_length=200, pattern=PRINTABLE, description="Only papers with an author "
                                                                       "whose name contains this.")
 MODE = Query("hybrid", description="hybrid (words and meaning), text (words) or semantic (meaning).")

@@ -32,16 +32,18 @@ async def daily_papers(
         request: Request,
         p: int = params.PAGE,
         limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Papers per page (1–100)."),
-        date: str | None = Query(None, max_length=40,
+        date: str | None = Query(None, max_length=40, json_schema_extra=params.DAY_FORMAT,
                                  description="A day, YYYY-MM-DD (default: the latest listed day)."),
-        week: str | None = Query(None, max_length=40, description="An ISO week, YYYY-Www."),
-        month: str | None = Query(None, max_length=40, description="A month, YYYY-MM."),
+        week: str | None = Query(None, max_length=40, json_schema_extra=params.WEEK_FORMAT,
+                                 description="An ISO week, YYYY-Www."),
+        month: str | None = Query(None, max_length=40, json_schema_extra=params.MONTH_FORMAT,
+                                  description="A month, YYYY-MM."),
         submitter: str | None = Query(None, max_length=100, pattern=params.PRINTABLE,
                                       description="Only papers this user put on the list."),
         sort: params.Sort = Query("publishedAt", description="publishedAt (newest first) or "
                                                              "trending.")) -> Response:
     given = [(name, value) for name, value in (("date", date), ("week", week), ("month", month))
-             if value]
+             if value is not None]
     if len(given) > 1:
         raise params.BadParameter(given[1][0], "give only one of date, week and month")
     kinds = {"date": "day", "week": "week", "month": "month"}

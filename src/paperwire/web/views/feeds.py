@@ -3,7 +3,7 @@ category and every search, at stable addresses under /feeds/."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from ... import feeds, lists, search
@@ -16,9 +16,22 @@ from .search import run as run_search
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 ITEMS = 50
 DAILY_DAYS, DAILY_ITEMS = 7, 100
+JSON_FEED_SCHEMA = {
+    "type": "object", "required": ["version", "title", "items"],
+    "properties": {
+        "version": {"type": "string"}, "title": {"type": "string"},
+        "home_page_url": {"type": "string"}, "feed_url": {"type": "string"},
+        "items": {"type": "array", "items": {
+            "type": "object", "required": ["id"],
+            "properties": {"id": {"type": "string"}, "url": {"type": "string"},
+                           "title": {"type": "string"}, "content_text": {"type": "string"},
+                           "date_published": {"type": "string"}}}},
+    },
+}
 FEED_RESPONSES = {
-    200: {"content": {media.split(";")[0]: {"schema": {"type": "string"}}
-                      for media in feeds.MEDIA_TYPES.values()},
+    200: {"content": {"application/rss+xml": {"schema": {"type": "string"}},
+                      "application/atom+xml": {"schema": {"type": "string"}},
+                      "application/feed+json": {"schema": JSON_FEED_SCHEMA}},
           "description": "The feed, in the format its extension names."},
     422: {"description": "A parameter is malformed."},
 }
@@ -77,7 +90,9 @@ async def trending_feed(request: Request, fmt: params.FeedFormat) -> Response:
 
 @router.get("/category/{category}.{fmt}", responses=FEED_RESPONSES, response_class=Response,
             summary="The newest papers in a category")
-async def category_feed(request: Request, category: str, fmt: params.FeedFormat) -> Response:
+async def category_feed(request: Request, fmt: params.FeedFormat,
+                        category: str = Path(json_schema_extra=params.CATEGORY_FORMAT)
+                        ) -> Response:
     name = params.category(category)
 
     def build() -> Response:
