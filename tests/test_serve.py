@@ -45,7 +45,7 @@ def test_serve_on_an_empty_database_loads_the_demo_and_lists_it(served: str,
                                                                  cli_env: dict[str, str]) -> None:
     page = httpx.get(served + "/")
     assert page.status_code == 200
-    assert "Paperwire" in page.text and "<li>" in page.text
+    assert "Paperwire" in page.text and page.text.count("<li class=\"card\"") == 17  # 21 Aug 2026
     health = httpx.get(served + "/healthz").json()
     assert health["status"] == "ok"
     stats = run_cli("stats", "--json", env=cli_env, check=True).stdout

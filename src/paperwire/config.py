@@ -114,6 +114,11 @@ SETTINGS: list[Setting] = [
             "search pages.", kind="int"),
     Setting("web_cache_seconds", 5.0, "How long the server reuses a page, API answer or feed "
             "it has built before building it again (0: always build).", kind="float"),
+    Setting("web_build_threads", 4, "How many pages, API answers and feeds the server builds "
+            "at once (more wait their turn; more threads only contend for the interpreter).",
+            kind="int"),
+    Setting("web_access_log", False, "Log every request (uvicorn's access log). Off by "
+            "default: it costs about a quarter of the server's throughput.", kind="bool"),
     Setting("http_max_age", 60.0, "Cache-Control max-age, in seconds, sent with pages, API "
             "answers and feeds (browsers and proxies may reuse them that long).", kind="float"),
     # --- trending ---

@@ -103,6 +103,8 @@ def snippet(text: str | None, limit: int = 300) -> str:
         return text or ""
     cut = text.rfind(" ", 0, limit)
     cut = cut if cut > limit // 2 else limit
+    if "$" not in text[:cut]:
+        return text[:cut].rstrip(" ,;:") + "…"
     for match in _MATH.finditer(text, 0, min(len(text), cut + MAX_FORMULA_CHARS)):
         if match.start() < cut < match.end():
             cut = match.start() if match.end() - cut > 80 or match.start() > limit else match.end()

@@ -36,7 +36,8 @@ def serve_command(app: AppContext, host: str | None, port: int | None, demo: boo
     host = host or config.host
     port = port or config.port
     stderr.print(f"Paperwire on http://{host}:{port}  (database {db!r})", markup=False)
-    uvicorn.run(create_app(config, db), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(config, db), host=host, port=port, log_level="info",
+                access_log=config.web_access_log)
 
 
 def register(group: click.Group) -> None:

@@ -51,7 +51,8 @@ def create_app(config: Config, db: Database) -> FastAPI:
     app.state.config = config
     app.state.db = db
     app.state.site = Site(
-        config=config, db=db, pages=Pages(), cache=ResponseCache(config.web_cache_seconds),
+        config=config, db=db, pages=Pages(),
+        cache=ResponseCache(config.web_cache_seconds, config.web_build_threads),
         max_age=config.http_max_age, page_size=config.web_page_size,
         gravity=config.trending_gravity)
     app.add_middleware(SecurityHeaders)

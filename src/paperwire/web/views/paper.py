@@ -7,9 +7,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ... import links, search
+from ...store.metrics import history
 from ...store.papers import get_paper, resolve_paper_id
 from .. import params
 from ..caching import last_modified, respond
+from ..chart import line_chart
 from ..pages import paper_url
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +29,7 @@ def build(request: Request, raw_id: str) -> Response:
     with site.db.read() as connection:
         key = resolve_paper_id(connection, raw_id)
         paper = get_paper(connection, key) if key else None
+        points = history(connection, key) if paper else []
     if paper is None:
         raise HTTPException(404, f"We have no paper {raw_id!r}. It may not be imported yet: "
                                  "try the search, or look it up on arXiv.")
@@ -43,4 +46,10 @@ def build(request: Request, raw_id: str) -> Response:
         "pdf_link": links.pdf_url(record), "votes": (record.upvotes or 0) + paper.vote_count,
         "comments": (record.num_comments or 0) + paper.comment_count,
         "similar": similar, "similar_note": similar_note,
+        "charts": [(label, chart) for label, chart in (
+            ("Upvotes", line_chart("Upvotes", [(p.day, p.upvotes) for p in points
+                                               if p.upvotes is not None])),
+            ("GitHub stars", line_chart("GitHub stars", [(p.day, p.github_stars) for p in points
+                                                         if p.github_stars is not None])))
+            if chart],
     }, headers={"Last-Modified": last_modified(paper.changed_at)})
