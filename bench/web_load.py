@@ -31,8 +31,10 @@ from pathlib import Path
 
 import httpx
 import orjson
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_bulk import fresh_pg_database  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 HF_DATA = REPO.parent / "shared" / "data" / "hf-daily-papers" / \
@@ -54,18 +56,6 @@ def free_port() -> int:
 def paperwire(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "paperwire", *args], env=env, check=True,
                    cwd=REPO, stdout=subprocess.DEVNULL)
-
-
-def fresh_postgres(admin_url: str) -> str:
-    admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    name = f"paperwire_bench_web_{os.getpid()}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(admin_url).set(drivername="postgresql+psycopg", database=name) \
-        .render_as_string(hide_password=False)
 
 
 class Server:
@@ -189,8 +179,10 @@ def main() -> None:
         folder = Path(tmp)
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")}
         databases = [("SQLite", f"sqlite:///{folder / 'paperwire.db'}")]
+        drop_pg = None
         if args.pg:
-            databases.append(("PostgreSQL", fresh_postgres(args.pg)))
+            pg_url, drop_pg = fresh_pg_database(args.pg)
+            databases.append(("PostgreSQL", pg_url))
         for name, url in databases:
             env = dict(base_env, PAPERWIRE_DATABASE_URL=url, PAPERWIRE_DATA_DIR=str(folder))
             started = time.perf_counter()
@@ -201,6 +193,8 @@ def main() -> None:
             rows += run_suite(f"{name}, shipped (cache 5 s)", env, days, folder, args)
             rows += run_suite(f"{name}, cache off", dict(env, PAPERWIRE_WEB_CACHE_SECONDS="0"),
                               days, folder, args)
+        if drop_pg:
+            drop_pg()
     print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; wrk -t2 -c{args.connections} -d{args.duration}s "
           f"on loopback. Target: >= {TARGET_RPS} req/s, p99 < {TARGET_P99_MS} ms.\n")

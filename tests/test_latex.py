@@ -3,28 +3,13 @@ input produces markup outside the MathML allow-list or raises."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 from hypothesis import given, settings, strategies as st
 
 from paperwire import latex
 
+from .htmltags import start_tags as tags
+
 ALLOWED = latex._ELEMENTS
-
-
-class Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.found.append((tag, dict(attrs)))
-
-
-def tags(html: str) -> list[tuple[str, dict]]:
-    parser = Tags()
-    parser.feed(html)
-    return parser.found
 
 
 def test_inline_and_display_math_render_and_text_is_escaped() -> None:

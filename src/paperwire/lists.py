@@ -11,8 +11,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from .periods import Period
 from .rank import trending as trending_score
 from .store import Database
-from .store.daily import ListedPaper, PaperCard, latest_day, listed_in, newest_in_category, \
-    ordered_cards
+from .store.daily import (
+    ListedPaper, PaperCard, latest_day, listed_in, newest_in_category, ordered_cards,
+)
 
 SORTS = ("trending", "publishedAt")
 WINDOWS = {"day": 1, "week": 7, "month": 30}
@@ -141,12 +142,13 @@ def _ranked(listed: list[ListedPaper], reference: datetime, gravity: float
 def _entries(connection, page) -> list[Entry]:  # noqa: ANN001
     """Cards for a page of (listed paper, breakdown or None), keeping the page's order and
     the listing the span saw."""
-    cards = ordered_cards(connection, [paper.id for paper, _ in page])
+    cards = ordered_cards(connection, [paper.id for paper, _ in page], with_listing=False)
     listed = {paper.id: (paper, breakdown) for paper, breakdown in page}
     entries = []
     for card in cards:
         paper, breakdown = listed[card.id]
-        card.listed_day, card.listed_at = paper.day, paper.listed_at
+        card.listed_day, card.listed_at, card.submitted_by = (
+            paper.day, paper.listed_at, paper.submitted_by)
         entries.append(Entry(card, why=breakdown.why() if breakdown else None,
                              score=breakdown.score if breakdown else None))
     return entries

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import orjson
 import pytest
 
-from ..conftest import REPO, run_cli
-from ..test_serve import free_port
+from ..conftest import REPO, run_cli, running_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -53,24 +48,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     extra.write_bytes(b"\n".join(orjson.dumps(r) for r in (HOSTILE, MATHY)) + b"\n")
     run_cli("init", "--demo", env=env, check=True)
     run_cli("import", str(extra), env=env, check=True)
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "paperwire", "serve", "--port", str(port)],
-                               env=env, cwd=REPO, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("server did not start: " + process.stdout.read())
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+    with running_server(env) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -4,30 +4,12 @@ page, categories; navigation, sorting, escaping, errors and caching headers."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
-
 import pytest
 
 from paperwire.web.security import CONTENT_SECURITY_POLICY
 
-from .conftest import DOI_KEY, HOSTILE_TITLE
-
-
-class Collect(HTMLParser):
-    """The tags, attributes and script elements of a page, as a browser would parse them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
-def parsed(html: str) -> Collect:
-    collector = Collect()
-    collector.feed(html)
-    return collector
+from ..htmltags import start_tags
+from .conftest import DOI_KEY
 
 
 def titles(html: str) -> list[str]:
@@ -68,9 +50,9 @@ def test_today_shows_the_latest_listed_day_and_the_date_picker_goes_to_a_day(cli
     assert page.status_code == 200
     assert titles(page.text) == ["2503.00005"]  # the latest listed day, 2025-03-03
     assert "showing the latest day" in page.text
-    form = parsed(page.text)
+    form = start_tags(page.text)
     assert ("input", {"id": "date", "type": "date", "name": "date", "value": "2025-03-03",
-                      "min": "2025-02-24", "max": "2025-03-03", "required": None}) in form.tags
+                      "min": "2025-02-24", "max": "2025-03-03", "required": None}) in form
     moved = client.get("/papers", params={"date": "2025-02-24"}, follow_redirects=False)
     assert moved.status_code == 303 and moved.headers["location"] == "/papers/date/2025-02-24"
 
@@ -168,7 +150,7 @@ def test_everything_from_papers_is_escaped(client) -> None:
     for path in ("/papers/date/2025-02-25", "/papers/2502.00002", "/papers/week/2025-W09",
                  "/trending?window=month", "/categories/cs.CL"):
         html = client.get(path).text
-        tags = parsed(html).tags
+        tags = start_tags(html)
         assert [t for t, _ in tags].count("script") == 1, path  # only our own app.js
         assert not [t for t, a in tags if t == "img" and "onerror" in a], path
         assert not [t for t, a in tags if any(k.startswith("on") for k in a)], path
@@ -198,7 +180,7 @@ def test_every_page_sends_a_csp_without_inline_script_and_cache_headers(client) 
 
 
 def test_static_assets_are_local_and_cached(client) -> None:
-    tags = parsed(client.get("/").text).tags
+    tags = start_tags(client.get("/").text)
     assets = [a.get("src") or a.get("href") for t, a in tags
               if t in ("script", "img") or (t == "link" and a.get("rel") in ("stylesheet", "icon"))]
     assert assets and all(ref.startswith("/static/") for ref in assets), assets  # no CDN

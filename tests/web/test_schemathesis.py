@@ -6,7 +6,6 @@ numbers reach a stricter database)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis

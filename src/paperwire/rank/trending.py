@@ -62,7 +62,7 @@ class Breakdown:
         """One line: what earned the points, how old it is, and the score."""
         parts = [_plural(self.votes, "vote"), _plural(self.comments, "comment")]
         if self.stars:
-            parts.append(f"{_compact(self.stars)} GitHub stars")
+            parts.append(f"{compact(self.stars)} GitHub stars")
         return (f"{', '.join(parts)}; listed {_age(self.age_hours)} ago; "
                 f"score {self.score:.3g}")
 
@@ -96,10 +96,10 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{_compact(count)} {word}{'' if count == 1 else 's'}"
+    return f"{compact(count)} {word}{'' if count == 1 else 's'}"
 
 
-def _compact(count: int) -> str:
+def compact(count: int) -> str:
     if count >= 10_000:
         return f"{count / 1000:.0f}k"
     if count >= 1_000:

@@ -33,6 +33,7 @@ class ListedPaper:
     id: str
     day: str  # the first day it was listed within the span
     listed_at: str  # first submission time within the span (or that day)
+    submitted_by: str | None
     published: str | None
     votes: int  # imported upvotes plus local votes
     comments: int  # imported plus local comments
@@ -85,17 +86,19 @@ def listed_in(connection: Connection, first: date, last: date, *,
         where += " AND l.submitted_by = :submitter"
         params["submitter"] = submitter
     rows = connection.execute(text(
-        f"SELECT p.id, MIN(l.day) AS day, {_LISTED_AT} AS listed_at, p.published_at, "
+        f"SELECT p.id, MIN(l.day) AS day, {_LISTED_AT} AS listed_at, "
+        "MAX(l.submitted_by) AS submitted_by, p.published_at, "
         "p.upvotes, p.vote_count, p.num_comments, p.comment_count, p.github_stars "
         f"FROM day_listings l JOIN papers p ON p.id = l.paper_id WHERE {where} "
         "GROUP BY p.id"), params).all()
-    return [ListedPaper(r.id, r.day, r.listed_at, r.published_at,
+    return [ListedPaper(r.id, r.day, r.listed_at, r.submitted_by, r.published_at,
                         (r.upvotes or 0) + r.vote_count, (r.num_comments or 0) + r.comment_count,
                         r.github_stars) for r in rows]
 
 
-def cards(connection: Connection, ids: Sequence[str]) -> dict[str, PaperCard]:
-    """The cards of the papers among `ids`, with their first listing (if any)."""
+def cards(connection: Connection, ids: Sequence[str], *,
+          with_listing: bool = True) -> dict[str, PaperCard]:
+    """The cards of the papers among `ids`, with their first listing (if any, and asked)."""
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
@@ -119,7 +122,7 @@ def cards(connection: Connection, ids: Sequence[str]) -> dict[str, PaperCard]:
                 comments=(r.num_comments or 0) + r.comment_count, ai_summary=r.ai_summary,
                 ai_keywords=orjson.loads(r.ai_keywords) if r.ai_keywords else [],
                 changed_at=r.changed_at)
-        for r in connection.execute(listings, {"ids": chunk}):
+        for r in connection.execute(listings, {"ids": chunk}) if with_listing else ():
             card = found.get(r.paper_id)
             if card is not None:
                 card.listed_day, card.listed_at, card.submitted_by = (
@@ -127,9 +130,10 @@ def cards(connection: Connection, ids: Sequence[str]) -> dict[str, PaperCard]:
     return found
 
 
-def ordered_cards(connection: Connection, ids: Sequence[str]) -> list[PaperCard]:
+def ordered_cards(connection: Connection, ids: Sequence[str], *,
+                  with_listing: bool = True) -> list[PaperCard]:
     """Cards in the order of `ids`, skipping papers that no longer exist."""
-    found = cards(connection, ids)
+    found = cards(connection, ids, with_listing=with_listing)
     return [found[i] for i in ids if i in found]
 
 
@@ -143,21 +147,25 @@ def latest_day(connection: Connection, on_or_before: date | None = None) -> date
     return date.fromisoformat(value) if value else None
 
 
-def first_day(connection: Connection) -> date | None:
-    value = connection.execute(text("SELECT MIN(day) FROM day_listings")).scalar()
-    return date.fromisoformat(value) if value else None
+@dataclass
+class ListedDays:
+    """The listed days around a span: the first and last of all, and the nearest before
+    and after it."""
+
+    first: date | None
+    last: date | None
+    before: date | None
+    after: date | None
 
 
-def listed_day_before(connection: Connection, day: date) -> date | None:
-    value = connection.execute(text("SELECT MAX(day) FROM day_listings WHERE day < :day"),
-                               {"day": day.isoformat()}).scalar()
-    return date.fromisoformat(value) if value else None
-
-
-def listed_day_after(connection: Connection, day: date) -> date | None:
-    value = connection.execute(text("SELECT MIN(day) FROM day_listings WHERE day > :day"),
-                               {"day": day.isoformat()}).scalar()
-    return date.fromisoformat(value) if value else None
+def listed_days_around(connection: Connection, start: date, end: date) -> ListedDays:
+    row = connection.execute(text(
+        "SELECT (SELECT MIN(day) FROM day_listings) AS first, "
+        "(SELECT MAX(day) FROM day_listings) AS last, "
+        "(SELECT MAX(day) FROM day_listings WHERE day < :start) AS before, "
+        "(SELECT MIN(day) FROM day_listings WHERE day > :end) AS after"),
+        {"start": start.isoformat(), "end": end.isoformat()}).one()
+    return ListedDays(*(date.fromisoformat(v) if v else None for v in row))
 
 
 def newest_in_category(connection: Connection, category: str, *, limit: int,

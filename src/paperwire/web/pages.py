@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from .. import latex
 from ..lists import parse_moment
-from ..rank.trending import _compact
+from ..rank.trending import compact
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -62,11 +62,11 @@ class Pages:
             site_name=site_name, paper_url=paper_url, with_query=with_query,
             static=lambda name: f"/static/{name}?v={version}")
         self.env.filters.update(
-            math=latex.render, snippet=latex.snippet, compact=_compact, day=day_label,
+            math=latex.render, snippet=latex.snippet, compact=compact, day=day_label,
             authors=author_list)
 
     def render(self, request: Request, name: str, context: dict[str, Any], *,
                status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
         html = self.env.get_template(name).render(request=request, path=request.url.path,
-                                                  now=datetime.now(), **context)
+                                                  **context)
         return HTMLResponse(html, status_code=status, headers=headers)

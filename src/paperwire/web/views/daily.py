@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ... import lists
 from ...periods import Period, day_of, period_of
-from ...store.daily import first_day, latest_day, listed_day_after, listed_day_before
+from ...store.daily import latest_day, listed_days_around
 from .. import params
 from ..caching import respond
 
@@ -60,20 +60,16 @@ def build(request: Request, period: Period | None, sort: str, page: int) -> Resp
     today = lists.utc_now().date()
     is_today = period is None
     with site.db.read() as connection:
-        first, last = first_day(connection), latest_day(connection)
         if period is None:
-            current = latest_day(connection, today)
-            period = day_of(current or today)
-        if period.kind == "day":
-            before = listed_day_before(connection, period.start)
-            after = listed_day_after(connection, period.end)
-            previous = day_of(before) if before else None
-            following = day_of(after) if after and after <= max(today, last or today) else None
-        else:
-            previous = period.previous() if first and period.previous() and \
-                period.previous().end >= first else None
-            following = period.next() if last and period.next() and \
-                period.next().start <= last else None
+            period = day_of(latest_day(connection, today) or today)
+        days = listed_days_around(connection, period.start, period.end)
+    if period.kind == "day":
+        previous = day_of(days.before) if days.before else None
+        following = day_of(days.after) if days.after else None
+    else:  # the neighbouring week or month, while there are listings that way
+        previous, following = period.previous(), period.next()
+        previous = previous if previous and days.before else None
+        following = following if following and days.after else None
     papers = lists.daily(site.db, period, sort=sort, limit=site.page_size,
                          offset=page * site.page_size, gravity=site.gravity)
     anchor = period.start
@@ -83,6 +79,6 @@ def build(request: Request, period: Period | None, sort: str, page: int) -> Resp
         "period": period, "papers": papers, "sort": sort, "page": page,
         "is_today": is_today, "today": today,
         "previous": previous, "following": following, "period_path": period_path,
-        "tabs": tabs, "first_day": first, "last_day": last,
+        "tabs": tabs, "first_day": days.first, "last_day": days.last,
         "base_path": request.url.path,
     })

@@ -40,7 +40,7 @@ def run(db, request: search.SearchRequest) -> tuple[list[Entry], search.SearchRe
 
 def build(request: Request, search_request: search.SearchRequest, page: int) -> Response:
     site = request.app.state.site
-    context = {"request_": search_request, "page": page, "entries": [], "results": None,
+    context = {"asked": search_request, "page": page, "entries": [], "results": None,
                "error": None, "filters": _filters(search_request), "has_more": False}
     status = 200
     if search_request.query:
