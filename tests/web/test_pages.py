@@ -194,3 +194,13 @@ def test_a_category_page_lists_its_newest_papers(client) -> None:
     page = client.get("/categories/cs.CL")
     assert titles(page.text) == ["2502.00003", "2502.00002"]
     assert 'href="/feeds/category/cs.CL.xml"' in page.text
+
+
+def test_head_requests_get_the_headers_of_the_get(client) -> None:
+    for path in ("/", "/feeds/daily.xml", "/api/papers/2502.00001"):
+        get, head = client.get(path), client.head(path)
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["etag"] == get.headers["etag"]
+        assert head.headers["content-type"] == get.headers["content-type"]
+    assert client.head("/papers/2502.99999").status_code == 404
+    assert client.post("/api/daily_papers").status_code == 405

@@ -16,6 +16,7 @@ from ..config import Config
 from ..store import Database
 from . import errors
 from .caching import ResponseCache
+from .head import HeadAsGet
 from .pages import STATIC_DIR, Pages
 from .security import SecurityHeaders
 from .views import api, category, daily, feeds, health, paper, search, trending
@@ -56,6 +57,7 @@ def create_app(config: Config, db: Database) -> FastAPI:
         max_age=config.http_max_age, page_size=config.web_page_size,
         gravity=config.trending_gravity)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     errors.install(app)
     for view in VIEWS:
