@@ -184,7 +184,8 @@ def main() -> None:
             pg_url, drop_pg = fresh_pg_database(args.pg)
             databases.append(("PostgreSQL", pg_url))
         for name, url in databases:
-            env = dict(base_env, PAPERWIRE_DATABASE_URL=url, PAPERWIRE_DATA_DIR=str(folder))
+            env = dict(base_env, PAPERWIRE_DATABASE_URL=url, PAPERWIRE_DATA_DIR=str(folder),
+                       PAPERWIRE_JOBS_ENABLED="false")  # measure serving, not harvesting
             started = time.perf_counter()
             paperwire("import", str(HF_DATA), env=env)
             print(f"{name}: imported {HF_DATA.name} in {time.perf_counter() - started:.1f} s",

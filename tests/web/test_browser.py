@@ -43,7 +43,8 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("browser")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")}
-    env.update(PAPERWIRE_DATA_DIR=str(home / "data"), HOME=str(home))
+    env.update(PAPERWIRE_DATA_DIR=str(home / "data"), HOME=str(home),
+               PAPERWIRE_JOBS_ENABLED="false")  # no scheduled harvest may reach the internet
     extra = home / "extra.jsonl"
     extra.write_bytes(b"\n".join(orjson.dumps(r) for r in (HOSTILE, MATHY)) + b"\n")
     run_cli("init", "--demo", env=env, check=True)
