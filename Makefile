@@ -6,7 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test install install-test docs bench bench-harvest clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test install install-test docs bench bench-harvest bench-web screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +30,17 @@ run: $(VENV)/.installed
 	$(BIN)/paperwire init --demo
 	$(BIN)/paperwire serve
 
-## Install what the tests need and run the whole suite.
+## Install what the tests need (Python packages; Debian's chromium for the browser tests,
+## which Playwright drives: no browser download) and run the whole suite.
 test: $(VENV)/.installed-test
+	@test -x $(CHROMIUM) || { echo "installing chromium (apt) for the browser tests"; \
+	  apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq chromium; }; }
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Retake the screenshots in docs/screenshots/ (the browser tests save them there).
+screenshots: $(VENV)/.installed-test
+	PAPERWIRE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/web/test_browser.py
 
 ## Regenerate docs/CLI.md from the commands' own help.
 docs: $(VENV)/.installed
@@ -43,6 +53,11 @@ bench: $(VENV)/.installed-test
 ## The OAI-PMH harvest benchmark: parse and store, and the cs backfill projection.
 bench-harvest: $(VENV)/.installed-test
 	$(BIN)/python bench/harvest_oai.py
+## The web benchmark: wrk (installed from Debian if missing) against `paperwire serve`.
+bench-web: $(VENV)/.installed-test
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/web_load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .hypothesis

@@ -3,13 +3,17 @@ PAPERWIRE_TEST_PG_URL is set), the shared real data, and the `paperwire` command
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -115,3 +119,35 @@ def run_cli(*args: str, env: dict[str, str], timeout: float = 120,
         raise AssertionError(f"paperwire {' '.join(args)} exited {result.returncode}:\n"
                              f"{result.stdout}\n{result.stderr}")
     return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(env: dict[str, str], *args: str) -> Iterator[str]:
+    """`paperwire serve` as a real process on a free port; yields its base URL once
+    /healthz answers, and stops it afterwards."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "paperwire", "serve", "--port", str(port),
+                                *args], env=env, cwd=REPO, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("server did not start: " + process.stdout.read())
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

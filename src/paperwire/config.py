@@ -163,6 +163,21 @@ SETTINGS: list[Setting] = [
     Setting("schedule_hf", "20 * * * *", "When `serve` reads Hugging Face daily papers "
             "(cron, UTC)."),
     Setting("schedule_github", "40 * * * *", "When `serve` refreshes GitHub stars (cron, UTC)."),
+    # --- web ---
+    Setting("web_page_size", 50, "Papers per page on the daily, trending, category and "
+            "search pages.", kind="int"),
+    Setting("web_cache_seconds", 5.0, "How long the server reuses a page, API answer or feed "
+            "it has built before building it again (0: always build).", kind="float"),
+    Setting("web_build_threads", 4, "How many pages, API answers and feeds the server builds "
+            "at once (more wait their turn; more threads only contend for the interpreter).",
+            kind="int"),
+    Setting("web_access_log", False, "Log every request (uvicorn's access log). Off by "
+            "default: it costs about a quarter of the server's throughput.", kind="bool"),
+    Setting("http_max_age", 60.0, "Cache-Control max-age, in seconds, sent with pages, API "
+            "answers and feeds (browsers and proxies may reuse them that long).", kind="float"),
+    # --- trending ---
+    Setting("trending_gravity", 1.8, "How fast age pulls a paper down the trending list: "
+            "0 ranks by votes, comments and stars alone; Hacker News uses 1.8.", kind="float"),
 ]
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}

@@ -22,7 +22,7 @@ from .formats.base import STREAM_ERRORS, ParseOptions, Parsed, ParseResult, Reje
 from .formats.inputs import InputError, InputFile, expand_paths, open_inputs
 from .parallel_parse import ParallelParser
 from .records import PaperRecord, iso_utc, merge
-from .store import Database
+from .store import Database, metrics
 from .store.checkpoint import background_checkpoints
 from .store.papers import (
     decode_paper, encode_paper, insert_papers, load_papers, lock_for_ingest, replace_papers,
@@ -127,6 +127,7 @@ class BatchWriter:
             insert_papers(connection, new_papers, now)
             replace_papers(connection, [(stored[k], r) for k, r in merged.items()
                                         if k in stored and r != stored[k]], now)
+            metrics.record(connection, metrics.observations(papers, now[:10]))
         return counts
 
 

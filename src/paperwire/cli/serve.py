@@ -43,7 +43,8 @@ def serve_command(app: AppContext, host: str | None, port: int | None, demo: boo
     stderr.print(f"Paperwire on http://{host}:{port}  (database {db!r})", markup=False)
     scheduler = start_jobs(config, db) if (config.jobs_enabled if jobs is None else jobs) else None
     try:
-        uvicorn.run(create_app(config, db), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(config, db), host=host, port=port, log_level="info",
+                    access_log=config.web_access_log)
     finally:
         if scheduler is not None:
             scheduler.shutdown()

@@ -1,0 +1,154 @@
+"""The lists people browse: a period's daily papers, the trending papers, a category's
+newest papers, each sorted and paged. The web pages, the JSON API and the feeds all read
+these, and so can any Python caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from .periods import Period
+from .rank import trending as trending_score
+from .store import Database
+from .store.daily import (
+    ListedPaper, PaperCard, latest_day, listed_in, newest_in_category, ordered_cards,
+)
+
+SORTS = ("trending", "publishedAt")
+WINDOWS = {"day": 1, "week": 7, "month": 30}
+
+
+@dataclass
+class Entry:
+    card: PaperCard
+    why: str | None = None  # the trending breakdown, in one line
+    score: float | None = None
+    reasons: list[str] = field(default_factory=list)  # why a search matched it
+
+
+@dataclass
+class PaperList:
+    entries: list[Entry]
+    total: int
+    offset: int
+    limit: int
+    first: date | None = None  # the span of listing days it covers, when it has one
+    last: date | None = None
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.entries) < self.total
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def end_of(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.utc)
+
+
+def parse_moment(value: str) -> datetime:
+    """A stored timestamp ("2024-05-24T17:34:15Z") or day ("2024-05-24") as a UTC datetime."""
+    if len(value) == 10:
+        return datetime.combine(date.fromisoformat(value), time.min, tzinfo=timezone.utc)
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def current_day(db: Database, today: date | None = None) -> date | None:
+    """The day "today's papers" shows: the latest listed day not after today."""
+    today = today or utc_now().date()
+    with db.read() as connection:
+        return latest_day(connection, today)
+
+
+def daily(db: Database, period: Period, *, sort: str = "trending", limit: int = 50,
+          offset: int = 0, submitter: str | None = None,
+          gravity: float = trending_score.DEFAULT_GRAVITY,
+          now: datetime | None = None) -> PaperList:
+    """The papers listed in `period`: by trending score (as of the end of the period, or
+    now if sooner) or newest publication first."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    reference = min(now or utc_now(), end_of(period.end))
+    with db.read() as connection:
+        listed = listed_in(connection, period.start, period.end, submitter=submitter)
+        if sort == "trending":
+            page = _ranked(listed, reference, gravity)[offset:offset + limit]
+        else:
+            listed.sort(key=lambda p: p.id)
+            listed.sort(key=lambda p: p.published or "", reverse=True)
+            page = [(paper, None) for paper in listed[offset:offset + limit]]
+        entries = _entries(connection, page)
+    return PaperList(entries, len(listed), offset, limit, period.start, period.end)
+
+
+def trending(db: Database, window: str = "week", *, limit: int = 50, offset: int = 0,
+             gravity: float = trending_score.DEFAULT_GRAVITY,
+             now: datetime | None = None) -> PaperList:
+    """The papers listed in the last day, week or month (ending on the latest listed day
+    up to now), highest trending score first, each with its one-line breakdown."""
+    if window not in WINDOWS:
+        raise ValueError(f"unknown window {window!r}: use one of {', '.join(WINDOWS)}")
+    now = now or utc_now()
+    with db.read() as connection:
+        last = latest_day(connection, now.date())
+        if last is None:
+            return PaperList([], 0, offset, limit)
+        first = last - timedelta(days=WINDOWS[window] - 1)
+        listed = listed_in(connection, first, last)
+        ranked = _ranked(listed, min(now, end_of(last)), gravity)
+        entries = _entries(connection, ranked[offset:offset + limit])
+    return PaperList(entries, len(listed), offset, limit, first, last)
+
+
+def recent(db: Database, days: int = 7, *, limit: int = 100,
+           now: datetime | None = None) -> PaperList:
+    """The papers listed in the last `days` listed-up-to days, newest listing first (then
+    most votes): what a daily feed carries."""
+    now = now or utc_now()
+    with db.read() as connection:
+        last = latest_day(connection, now.date())
+        if last is None:
+            return PaperList([], 0, 0, limit)
+        first = last - timedelta(days=days - 1)
+        listed = listed_in(connection, first, last)
+        listed.sort(key=lambda p: p.id)
+        listed.sort(key=lambda p: (p.day, p.votes), reverse=True)
+        entries = _entries(connection, [(paper, None) for paper in listed[:limit]])
+    return PaperList(entries, len(listed), 0, limit, first, last)
+
+
+def category(db: Database, name: str, *, limit: int = 50, offset: int = 0) -> PaperList:
+    """The newest papers in a category, by publication date."""
+    with db.read() as connection:
+        ids, total = newest_in_category(connection, name, limit=limit, offset=offset)
+        entries = [Entry(card) for card in ordered_cards(connection, ids)]
+    return PaperList(entries, total, offset, limit)
+
+
+def _ranked(listed: list[ListedPaper], reference: datetime, gravity: float
+            ) -> list[tuple[ListedPaper, trending_score.Breakdown]]:
+    by_id = {paper.id: paper for paper in listed}
+    ranked = trending_score.rank(
+        ((paper.id, trending_score.Signals(paper.votes, paper.comments, paper.stars,
+                                           parse_moment(paper.listed_at)))
+         for paper in listed), reference, gravity)
+    return [(by_id[key], breakdown) for key, breakdown in ranked]
+
+
+def _entries(connection, page) -> list[Entry]:  # noqa: ANN001
+    """Cards for a page of (listed paper, breakdown or None), keeping the page's order and
+    the listing the span saw."""
+    cards = ordered_cards(connection, [paper.id for paper, _ in page], with_listing=False)
+    listed = {paper.id: (paper, breakdown) for paper, breakdown in page}
+    entries = []
+    for card in cards:
+        paper, breakdown = listed[card.id]
+        card.listed_day, card.listed_at, card.submitted_by = (
+            paper.day, paper.listed_at, paper.submitted_by)
+        entries.append(Entry(card, why=breakdown.why() if breakdown else None,
+                             score=breakdown.score if breakdown else None))
+    return entries

@@ -1,0 +1,1 @@
+"""Ranking: which papers come first (trending now; recommendations later)."""

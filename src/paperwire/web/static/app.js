@@ -1,0 +1,37 @@
+// Paperwire: small conveniences on top of pages that work without JavaScript.
+// Keys: left/right arrows follow rel=prev/next; j/k move between papers; / focuses search.
+(function () {
+  "use strict";
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+  function cards() { return Array.prototype.slice.call(document.querySelectorAll(".card .title a")); }
+  function move(step) {
+    var links = cards();
+    if (!links.length) return;
+    var at = links.indexOf(document.activeElement);
+    var next = at < 0 ? (step > 0 ? 0 : links.length - 1) : Math.min(Math.max(at + step, 0), links.length - 1);
+    links[next].focus();
+    links[next].closest(".card").scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+    var link;
+    if (event.key === "ArrowLeft") link = document.querySelector('a[rel="prev"][data-key]');
+    else if (event.key === "ArrowRight") link = document.querySelector('a[rel="next"][data-key]');
+    if (link) { window.location.href = link.href; return; }
+    if (event.key === "j") { move(1); event.preventDefault(); }
+    else if (event.key === "k") { move(-1); event.preventDefault(); }
+    else if (event.key === "/") {
+      var box = document.getElementById("q") || document.getElementById("quick-q");
+      if (box) { box.focus(); event.preventDefault(); }
+    }
+  });
+  // The date picker goes to the chosen day as soon as one is picked.
+  var picker = document.querySelector(".date-picker input[type=date]");
+  if (picker) {
+    picker.addEventListener("change", function () {
+      if (picker.value && picker.checkValidity()) picker.form.submit();
+    });
+  }
+})();
