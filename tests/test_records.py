@@ -44,7 +44,7 @@ def test_generated_new_style_ids_round_trip(year: int, month: int, number: int, 
 
 
 def _fold_general(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).casefold()
+    folded = unicodedata.normalize("NFKD", text.upper()).casefold()
     kept = [ch if ch.isalnum() else " " for ch in folded if not unicodedata.combining(ch)]
     return " ".join("".join(kept).split())
 

@@ -74,7 +74,8 @@ def fold(title: str) -> str:
     """Lower-case, accent-free, punctuation-free text: what identity and name matching compare."""
     if title.isascii():
         return " ".join(_ASCII_PUNCTUATION.sub(" ", title.lower()).split())
-    folded = unicodedata.normalize("NFKD", title).casefold()
+    # upper() first: dotless ı and others only meet their capitals that way (ı -> I -> i).
+    folded = unicodedata.normalize("NFKD", title.upper()).casefold()
     kept = [ch if ch.isalnum() else " " for ch in folded if not unicodedata.combining(ch)]
     return " ".join("".join(kept).split())
 

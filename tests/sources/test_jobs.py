@@ -18,7 +18,7 @@ from paperwire.store import Database
 from paperwire.store.harvest_runs import runs_of
 
 from ..conftest import REPO, run_cli
-from ..test_serve import free_port
+from ..conftest import free_port
 from .replay import FORMATS_TESTDATA, Replay
 
 UTC = timezone.utc
