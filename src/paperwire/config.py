@@ -58,7 +58,16 @@ def _parse_log_format(raw: str) -> str:
     return value
 
 
+def _parse_rate(raw: str) -> str:
+    count, slash, seconds = str(raw).strip().partition("/")
+    if not slash or not count.isdigit() or not seconds.isdigit() or int(count) < 1 \
+            or int(seconds) < 1:
+        raise ValueError(f"expected HITS/SECONDS such as 5/600, got {raw!r}")
+    return f"{int(count)}/{int(seconds)}"
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
+    "rate": _parse_rate,
     "str": _parse_str,
     "bool": _parse_bool,
     "int": _parse_positive_int,
@@ -178,6 +187,18 @@ SETTINGS: list[Setting] = [
     # --- trending ---
     Setting("trending_gravity", 1.8, "How fast age pulls a paper down the trending list: "
             "0 ranks by votes, comments and stars alone; Hacker News uses 1.8.", kind="float"),
+    # --- visitors: sessions, CSRF, rate limits ---
+    Setting("trust_forwarded_for", False, "Take the client address from X-Forwarded-For "
+            "(only behind a proxy that sets it).", kind="bool"),
+    Setting("rate_limit_signin", "5/600", "Sign-in emails per visitor: HITS/SECONDS.",
+            kind="rate"),
+    Setting("rate_limit_subscribe", "5/600", "Subscribe requests per visitor: HITS/SECONDS.",
+            kind="rate"),
+    Setting("rate_limit_vote", "120/600", "Votes per visitor: HITS/SECONDS.", kind="rate"),
+    Setting("rate_limit_comment", "20/600", "Comments per visitor: HITS/SECONDS.",
+            kind="rate"),
+    Setting("rate_limit_submit", "20/3600", "Paper submissions per visitor: HITS/SECONDS.",
+            kind="rate"),
 ]
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}

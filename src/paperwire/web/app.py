@@ -13,12 +13,14 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..config import Config
+from ..signing import signer_for
 from ..store import Database
 from . import errors
 from .caching import ResponseCache
 from .head import HeadAsGet
 from .pages import STATIC_DIR, Pages
 from .security import SecurityHeaders
+from .visitor import VisitorMiddleware
 from .views import api, category, daily, feeds, health, paper, search, trending
 
 VIEWS = (health, daily, trending, category, search, paper, api, feeds)
@@ -56,6 +58,8 @@ def create_app(config: Config, db: Database) -> FastAPI:
         cache=ResponseCache(config.web_cache_seconds, config.web_build_threads),
         max_age=config.http_max_age, page_size=config.web_page_size,
         gravity=config.trending_gravity)
+    app.add_middleware(VisitorMiddleware, signer=signer_for(config),
+                       secure=str(config.base_url).startswith("https://"))
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

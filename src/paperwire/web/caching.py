@@ -22,6 +22,7 @@ from fastapi import Request, Response
 import anyio
 
 from ..lists import parse_moment
+from .visitor import signed_in
 
 MAX_ENTRIES = 2048
 MAX_BODY_BYTES = 4_000_000
@@ -111,6 +112,10 @@ async def respond(request: Request, build: Callable[[], Response]) -> Response:
     """The response for this GET: cached, or built once (in a worker thread)."""
     site = request.app.state.site
     cache: ResponseCache = site.cache
+    if signed_in(request):  # a signed-in page is nobody else's
+        response = conditional(request, await cache.run(build), site.max_age)
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response
     if cache.seconds <= 0:
         return conditional(request, await cache.run(build), site.max_age)
     key = request.url.path + "?" + request.url.query

@@ -35,11 +35,12 @@ def _problems(exc: RequestValidationError) -> list[dict]:
     return problems
 
 
-def _page(request: Request, status: int, title: str, messages: list[str]) -> Response:
+def _page(request: Request, status: int, title: str, messages: list[str],
+          headers: dict[str, str] | None = None) -> Response:
     pages = request.app.state.site.pages
     return pages.render(request, "error.html", {"status": status, "title": title,
                                                 "messages": messages},
-                        status=status, headers={"Cache-Control": "no-store"})
+                        status=status, headers={"Cache-Control": "no-store", **(headers or {})})
 
 
 def install(app: FastAPI) -> None:
@@ -69,7 +70,7 @@ def install(app: FastAPI) -> None:
             return _page(request, 404, "Not found",
                          [str(exc.detail) if exc.detail != "Not Found"
                           else f"There is no page at {request.url.path}."])
-        return _page(request, exc.status_code, str(exc.detail), [])
+        return _page(request, exc.status_code, str(exc.detail), [], headers)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from .. import latex
 from ..lists import parse_moment
 from ..rank.trending import compact
+from .visitor import CSRF_PLACEHOLDER
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -60,7 +61,8 @@ class Pages:
         version = _static_version()
         self.env.globals.update(
             site_name=site_name, paper_url=paper_url, with_query=with_query,
-            static=lambda name: f"/static/{name}?v={version}")
+            static=lambda name: f"/static/{name}?v={version}",
+            csrf_token=lambda: CSRF_PLACEHOLDER)
         self.env.filters.update(
             math=latex.render, snippet=latex.snippet, compact=compact, day=day_label,
             authors=author_list)
@@ -68,5 +70,5 @@ class Pages:
     def render(self, request: Request, name: str, context: dict[str, Any], *,
                status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
         html = self.env.get_template(name).render(request=request, path=request.url.path,
-                                                  **context)
+                                                  visitor=request.scope.get("paperwire.visitor"), **context)
         return HTMLResponse(html, status_code=status, headers=headers)
