@@ -9,7 +9,6 @@ signed for one purpose each; a link for one address cannot act on another.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parseaddr
@@ -44,9 +43,7 @@ class SubscriberLinks:
 
 
 def sender_domain(config: Config) -> str:
-    address = parseaddr(str(getattr(config, "mail_from", "") or ""))[1]
-    domain = address.rpartition("@")[2].strip().lower()
-    return domain or "paperwire.invalid"
+    return parseaddr(str(config.mail_from))[1].rpartition("@")[2].lower() or "localhost"
 
 
 def links_for(config: Config, signer: Signer, subscriber_id: int, email: str) -> SubscriberLinks:
@@ -85,10 +82,11 @@ def resolve(db: Database, signer: Signer, purpose: str, token: str | None,
 
 
 def normalize(raw: str) -> str:
-    """The canonical address, or InvalidAddress with a message that says why."""
+    """The canonical address, or InvalidAddress with a message that says why. Lower case
+    throughout, so one mailbox is one subscription whatever case it was typed in."""
     from .mail import normalize_address
 
-    return normalize_address(raw)
+    return normalize_address(raw).lower()
 
 
 def subscribe(db: Database, config: Config, raw_email: str, *,
@@ -145,8 +143,9 @@ def confirmation_message_id(config: Config, subscriber_id: int) -> str:
 
 def digest_message_id(config: Config, subscriber_id: int, email: str, period: str) -> str:
     """The same digest always carries the same Message-ID, so a resend is recognisable."""
-    digest = hashlib.sha256(f"{subscriber_id}:{email}:{period}".encode()).hexdigest()[:24]
-    return f"<digest.{period}.{digest}@{sender_domain(config)}>"
+    from .mail import stable_message_id
+
+    return stable_message_id(f"digest:{subscriber_id}:{email}:{period}", config.mail_from)
 
 
 def confirm(db: Database, config: Config, token: str | None) -> store.Subscriber:

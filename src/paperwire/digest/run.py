@@ -134,23 +134,23 @@ class DigestRun:
 def run_digests(db: Database, config: Config, *, now: datetime | None = None,
                 period_date: date | None = None, only: str | None = None,
                 dry_run: bool = False, progress: Callable[[int], None] | None = None,
-                transport=None) -> RunReport:  # noqa: ANN001
-    """Compose and deliver what is due now (or for `period_date`, send time aside)."""
+                transport=None, log_idle: bool = True) -> RunReport:  # noqa: ANN001
+    """Compose and deliver what is due now (or for `period_date`, send time aside).
+    `log_idle=False` leaves no trace of a run that found nothing due (the serve job)."""
     started = time.perf_counter()
     run = DigestRun(db, config, now=now, dry_run=dry_run)
     if only is not None:
         from ..subscriptions import normalize
         only = normalize(only)
+    due = due_subscribers(db, now=run.now, period_date=period_date, only=only)
     run_id = None
-    if not dry_run:
+    if not dry_run and (due or log_idle):
         with db.write() as connection:
             run_id = digest_runs.start(connection, dry_run=dry_run)
-    report = RunReport(run_id, dry_run)
+    report = RunReport(run_id, dry_run, due=len(due))
     error = None
     try:
-        due = due_subscribers(db, now=run.now, period_date=period_date, only=only)
-        report.due = len(due)
-        with (nullcontext(transport) if transport is not None or dry_run
+        with (nullcontext(transport) if transport is not None or dry_run or not due
               else _open_transport(config)) as opened:
             sender = None if dry_run else Sender(opened, attempts=config.digest_send_attempts,
                                                  backoff=config.digest_retry_backoff_seconds)
