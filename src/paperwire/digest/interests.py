@@ -51,7 +51,8 @@ def terms(text: str) -> tuple[str, ...]:
 
 class KeywordMatcher:
     """Every word of an interest counts: twice in the title, once in the abstract or
-    keywords. A paper matches when it scores at least `threshold` of the best possible.
+    keywords. A paper matches when nearly all the words appear (all of up to two, two of
+    three, …) and it scores at least `threshold` of the best possible.
     Each paper's words are read once and kept for the whole run."""
 
     def __init__(self, threshold: float = 0.5):
@@ -76,8 +77,10 @@ class KeywordMatcher:
             for interest, words in wanted:
                 if not words:
                     continue
-                points = sum(2 if w in title else 1 if w in body else 0 for w in words)
-                score = points / (2 * len(words))
+                found = [2 if w in title else 1 if w in body else 0 for w in words]
+                if sum(1 for points in found if points) < len(words) - len(words) // 3:
+                    continue  # most words of the interest must appear
+                score = sum(found) / (2 * len(words))
                 if score >= self.threshold and (best is None or score > best.score):
                     best = Match(score, interest)
             if best is not None:
