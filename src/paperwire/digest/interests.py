@@ -77,10 +77,10 @@ class KeywordMatcher:
             for interest, words in wanted:
                 if not words:
                     continue
-                found = [2 if w in title else 1 if w in body else 0 for w in words]
-                if sum(1 for points in found if points) < len(words) - len(words) // 3:
+                points = [2 if w in title else 1 if w in body else 0 for w in words]
+                if sum(1 for p in points if p) < len(words) - len(words) // 3:
                     continue  # most words of the interest must appear
-                score = sum(found) / (2 * len(words))
+                score = sum(points) / (2 * len(words))
                 if score >= self.threshold and (best is None or score > best.score):
                     best = Match(score, interest)
             if best is not None:
