@@ -46,14 +46,15 @@ def sender_domain(config: Config) -> str:
     return parseaddr(str(config.mail_from))[1].rpartition("@")[2].lower() or "localhost"
 
 
-def links_for(config: Config, signer: Signer, subscriber_id: int, email: str) -> SubscriberLinks:
+def links_for(config: Config, signer: Signer, subscriber_id: int, email: str, *,
+              with_confirm: bool = True) -> SubscriberLinks:
     base = str(config.base_url).rstrip("/")
     payload = {"s": subscriber_id, "e": email}
-    confirm = quote(signer.sign(CONFIRM, payload), safe="")
+    confirm = quote(signer.sign(CONFIRM, payload), safe="") if with_confirm else ""
     manage = quote(signer.sign(MANAGE, payload), safe="")
     leave = quote(signer.sign(UNSUBSCRIBE, payload), safe="")
     return SubscriberLinks(
-        confirm=f"{base}/subscribe/confirm?token={confirm}",
+        confirm=f"{base}/subscribe/confirm?token={confirm}" if with_confirm else "",
         preferences=f"{base}/subscription?token={manage}",
         unsubscribe=f"{base}/unsubscribe?token={leave}",
         one_click=f"{base}/unsubscribe/one-click?token={leave}",

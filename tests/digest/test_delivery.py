@@ -4,6 +4,7 @@ once; 4xx retried, 5xx counted as bounces and pausing the subscriber."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -44,6 +45,10 @@ def test_one_digest_each_and_none_on_rerun(papers, smtp, tmp_path):
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "<https://papers.example.org/unsubscribe/one-click?token=" in message["List-Unsubscribe"]
     assert "<mailto:unsubscribe@paperwire.test?subject=" in message["List-Unsubscribe"]
+    raw = handler.received[0].data.decode()
+    assert re.search(r"^List-Unsubscribe: <https://papers\.example\.org/unsubscribe/one-click"
+                     r"\?token=[^>\s]+>, <mailto:", raw, re.M), "a mail client must read the URL"
+    assert "=?utf-8?" not in raw.split("\r\n\r\n")[0].split("Subject:")[0]
 
 
 def test_next_period_sends_only_new_papers(papers, smtp, tmp_path):

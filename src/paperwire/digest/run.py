@@ -28,7 +28,7 @@ from ..signing import signer_for
 from ..store import Database
 from ..store import digest_runs, digests, subscribers
 from ..store.daily import ordered_cards
-from ..subscriptions import digest_message_id, links_for, unsubscribe_headers
+from ..subscriptions import digest_message_id, links_for, sender_domain, unsubscribe_headers
 from .compose import Composer, Digest, Pick
 from .deliver import Outcome, Sender
 from .interests import matcher_for
@@ -105,10 +105,11 @@ class DigestRun:
     def message(self, digest: Digest):  # noqa: ANN201 - a paperwire.mail.OutgoingMessage
         from ..mail import OutgoingMessage
 
-        links = links_for(self.config, self.signer, digest.subscriber_id, digest.email)
+        links = links_for(self.config, self.signer, digest.subscriber_id, digest.email,
+                          with_confirm=False)
         rendered = self.renderer.render(digest, DigestLinks(links.preferences, links.unsubscribe))
         headers = unsubscribe_headers(links)
-        headers["List-Id"] = f"Paperwire digest <digest.{links.mailto.split('@')[1].split('?')[0]}>"
+        headers["List-Id"] = f"Paperwire digest <digest.{sender_domain(self.config)}>"
         return OutgoingMessage(
             to=digest.email, subject=rendered.subject, text=rendered.text, html=rendered.html,
             headers=headers, message_id=digest_message_id(
