@@ -226,7 +226,10 @@ SETTINGS: list[Setting] = [
             kind="int"),
     Setting("digest_pool_size", 300, "Trending papers of a period that digests choose from "
             "(the best first).", kind="int"),
-    Setting("digest_send_threads", 4, "Digests sent at once during a run.", kind="int"),
+    Setting("digest_send_threads", 4, "Digests sent at once during a run (per process).",
+            kind="int"),
+    Setting("digest_workers", 1, "Processes a digest run shares its subscribers among "
+            "(building messages is CPU work: one per core helps large lists).", kind="int"),
     Setting("digest_send_attempts", 4, "Tries per digest when the mail server answers with a "
             "temporary (4xx) failure.", kind="int"),
     Setting("digest_retry_backoff_seconds", 2.0, "Pause before the first retry of a temporary "

@@ -202,3 +202,15 @@ def test_two_runs_at_once_send_exactly_one_each(papers, db_url, smtp, tmp_path, 
     import json
     reports = [json.loads(out) for out, _ in results]
     assert sum(r["sent"] for r in reports) == 60
+
+
+def test_worker_processes_share_a_run_exactly_once(papers, smtp, tmp_path):
+    handler, port = smtp
+    emails = _subscribers(papers, tmp_path, 450)
+    config = make_config(tmp_path, port)
+    report = run_digests(papers, config, period_date=PERIOD, workers=2)
+    assert (report.shards, report.due, report.sent) == (2, 450, 450)
+    time.sleep(0.2)
+    ids = message_ids(handler)
+    assert sorted(ids) == emails and all(len(seen) == 1 for seen in ids.values())
+    assert run_digests(papers, config, period_date=PERIOD, workers=2).sent == 0

@@ -25,12 +25,14 @@ def digest_group() -> None:
               metavar="DATE", help="Deliver the digests of the period holding DATE (its day, or "
                                    "its ISO week for weekly subscribers), whatever the time.")
 @click.option("--only", metavar="EMAIL", help="Only this subscriber.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes to share the work among (default: the digest_workers setting, 1).")
 @click.option("--progress/--no-progress", default=None,
               help="Show progress (default: when stderr is a terminal).")
 @json_option
 @pass_app
 def run_command(app: AppContext, dry_run: bool, period_day: datetime | None, only: str | None,
-                progress: bool | None, as_json: bool) -> None:
+                workers: int | None, progress: bool | None, as_json: bool) -> None:
     """Compose and deliver every digest that is due now, once.
 
     Safe to run from cron every few minutes and from two places at once: each
@@ -49,7 +51,7 @@ def run_command(app: AppContext, dry_run: bool, period_day: datetime | None, onl
                                     only=_normal(only) if only else None))
         with count_progress("digests", total, enabled=progress) as update:
             report = run_digests(db, app.config, period_date=day, only=only, dry_run=dry_run,
-                                 progress=update)
+                                 progress=update, workers=workers or app.config.digest_workers)
     except InvalidAddress as exc:
         raise click.BadParameter(str(exc), param_hint="--only") from None
     if as_json:

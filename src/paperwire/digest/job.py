@@ -20,7 +20,7 @@ def run_digest_job(db: Database, config: Config) -> None:
     from .run import run_digests
 
     try:
-        report = run_digests(db, config, log_idle=False)
+        report = run_digests(db, config, log_idle=False, workers=config.digest_workers)
     except Exception:  # noqa: BLE001 - logged with its traceback
         log.exception("scheduled digest run failed")
         return

@@ -55,6 +55,7 @@ class RunReport:
     compose_seconds: float = 0.0
     deliver_seconds: float = 0.0
     seconds: float = 0.0
+    shards: int = 0  # worker processes used (0: this one)
     digests: list[dict] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -64,7 +65,7 @@ class RunReport:
         return {name: getattr(self, name) for name in (
             "run_id", "dry_run", "due", "sent", "skipped", "failed", "bounced", "busy",
             "done_before", "taken_over", "compose_seconds", "deliver_seconds", "seconds",
-            "digests")}
+            "shards", "digests")}
 
 
 @dataclass
@@ -135,9 +136,12 @@ class DigestRun:
 def run_digests(db: Database, config: Config, *, now: datetime | None = None,
                 period_date: date | None = None, only: str | None = None,
                 dry_run: bool = False, progress: Callable[[int], None] | None = None,
-                transport=None, log_idle: bool = True) -> RunReport:  # noqa: ANN001
+                transport=None, log_idle: bool = True,  # noqa: ANN001
+                workers: int = 1) -> RunReport:
     """Compose and deliver what is due now (or for `period_date`, send time aside).
-    `log_idle=False` leaves no trace of a run that found nothing due (the serve job)."""
+    `log_idle=False` leaves no trace of a run that found nothing due (the serve job).
+    `workers` > 1 shares the subscribers among that many processes (building messages is
+    CPU work, and one process uses one core); claims keep them from overlapping."""
     started = time.perf_counter()
     run = DigestRun(db, config, now=now, dry_run=dry_run)
     if only is not None:
@@ -155,7 +159,10 @@ def run_digests(db: Database, config: Config, *, now: datetime | None = None,
               else _open_transport(config)) as opened:
             sender = None if dry_run else Sender(opened, attempts=config.digest_send_attempts,
                                                  backoff=config.digest_retry_backoff_seconds)
-            for start in range(0, len(due), BATCH):
+            if workers > 1 and not dry_run and transport is None and len(due) > BATCH:
+                _run_shards(db, config, run, due, workers, report, run_id, period_date,
+                            progress)
+            for start in range(0, len(due), BATCH) if not report.shards else ():
                 _batch(run, due[start:start + BATCH], sender, report, run_id)
                 if progress is not None:
                     progress(len(due[start:start + BATCH]))
@@ -168,6 +175,52 @@ def run_digests(db: Database, config: Config, *, now: datetime | None = None,
             with db.write() as connection:
                 digest_runs.finish(connection, run_id, report.counts(), error=error)
     return report
+
+
+_SUMMED = ("sent", "skipped", "failed", "bounced", "busy", "done_before", "taken_over",
+           "compose_seconds", "deliver_seconds")
+
+
+def _run_shards(db: Database, config: Config, run: DigestRun, due: list[_Due], workers: int,
+                report: RunReport, run_id: int | None, period_date: date | None,
+                progress: Callable[[int], None] | None) -> None:
+    """Each worker process takes every `workers`-th due subscriber. Worker times are
+    summed, so compose and deliver seconds are process-seconds here."""
+    import multiprocessing
+
+    ids = [item.subscriber.id for item in due]
+    shards = [ids[k::workers] for k in range(workers)]
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+    with context.Pool(workers) as pool:
+        pending = [pool.apply_async(_shard_main, (db.url, config, run.now, period_date, shard,
+                                                  run_id)) for shard in shards]
+        for shard, result in zip(shards, pending):
+            outcome = result.get()
+            for name in _SUMMED:
+                setattr(report, name, getattr(report, name) + outcome[name])
+            report.digests.extend(outcome["digests"])
+            if progress is not None:
+                progress(len(shard))
+    report.shards = workers
+
+
+def _shard_main(url: str, config: Config, now: datetime, period_date: date | None,
+                subscriber_ids: list[int], run_id: int | None) -> dict:
+    db = Database(url)
+    try:
+        run = DigestRun(db, config, now=now)
+        wanted = set(subscriber_ids)
+        due = [item for item in due_subscribers(db, now=now, period_date=period_date)
+               if item.subscriber.id in wanted]
+        report = RunReport(run_id, False, due=len(due))
+        with _open_transport(config) as transport:
+            sender = Sender(transport, attempts=config.digest_send_attempts,
+                            backoff=config.digest_retry_backoff_seconds)
+            for start in range(0, len(due), BATCH):
+                _batch(run, due[start:start + BATCH], sender, report, run_id)
+        return report.as_dict()
+    finally:
+        db.dispose()
 
 
 @contextmanager
@@ -212,25 +265,16 @@ def _batch(run: DigestRun, batch: list[_Due], sender: Sender | None, report: Run
         claimed = [(digest, None) for digest in to_send]
         report.skipped += len(skipped)
     else:
+        wanted = [(d.subscriber_id, d.period, status,
+                   digest_message_id(config, d.subscriber_id, d.email, d.period),
+                   [[p.card.id, p.reason, p.personal] for p in d.papers])
+                  for status, group in (("skipped", skipped), ("claimed", to_send))
+                  for d in group]
         with db.write() as connection:
-            for digest in skipped:
-                if digests.claim(connection, digest.subscriber_id, digest.period, status="skipped",
-                                 message_id=digest_message_id(config, digest.subscriber_id,
-                                                              digest.email, digest.period),
-                                 papers=[], run=run.owner, now=now, run_id=run_id):
-                    report.skipped += 1
-                else:
-                    report.busy += 1
-            for digest in to_send:
-                digest_id = digests.claim(connection, digest.subscriber_id, digest.period,
-                                 message_id=digest_message_id(config, digest.subscriber_id,
-                                                              digest.email, digest.period),
-                                 papers=[[p.card.id, p.reason, p.personal] for p in digest.papers],
-                                 run=run.owner, now=now, run_id=run_id)
-                if digest_id is not None:
-                    claimed.append((digest, digest_id))
-                else:
-                    report.busy += 1
+            ours = digests.claim_many(connection, wanted, run=run.owner, now=now, run_id=run_id)
+            report.skipped += sum(1 for d in skipped if d.subscriber_id in ours)
+            claimed = [(d, ours[d.subscriber_id]) for d in to_send if d.subscriber_id in ours]
+            report.busy += len(wanted) - len(ours)
             for row, item in takeovers:
                 if digests.take_over(connection, row, run=run.owner, now=now,
                                      stale_before=stale_before, run_id=run_id):

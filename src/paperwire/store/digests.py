@@ -57,18 +57,30 @@ def existing(connection: Connection, period_by_subscriber: dict[int, str]) -> di
     return found
 
 
-def claim(connection: Connection, subscriber_id: int, period: str, *, message_id: str,
-          papers: Sequence[Sequence], run: str, now: float, run_id: int | None,
-          status: str = "claimed") -> int | None:
-    """Record the digest as ours (or as skipped): its id, or None when a row exists."""
-    return connection.execute(text(
-        "INSERT INTO digests (subscriber_id, period, status, message_id, papers, "
-        "claimed_by, heartbeat_at, attempts, created_at, run_id) VALUES (:s, :period, :status, "
-        ":mid, :papers, :run, :now, 0, :created, :run_id) "
-        "ON CONFLICT (subscriber_id, period) DO NOTHING RETURNING id"),
-        {"s": subscriber_id, "period": period, "status": status, "mid": message_id,
-         "papers": orjson.dumps([list(p) for p in papers]).decode(), "run": run, "now": now,
-         "created": now_text(), "run_id": run_id}).scalar()
+def claim_many(connection: Connection, wanted: Sequence[tuple[int, str, str, str, Sequence]],
+               *, run: str, now: float, run_id: int | None) -> dict[int, int]:
+    """Record digests as ours (status claimed) or as skipped, a few hundred per statement:
+    wanted holds (subscriber id, period, status, message id, papers). Returns subscriber
+    id -> digest id for the rows inserted; a row that existed is someone else's."""
+    claimed: dict[int, int] = {}
+    created = now_text()
+    for start in range(0, len(wanted), 200):
+        chunk = wanted[start:start + 200]
+        params: dict[str, object] = {"run": run, "now": now, "created": created,
+                                     "run_id": run_id}
+        values = []
+        for i, (subscriber_id, period, status, message_id, papers) in enumerate(chunk):
+            values.append(f"(:s{i}, :p{i}, :st{i}, :m{i}, :j{i}, :run, :now, 0, :created, :run_id)")
+            params.update({f"s{i}": subscriber_id, f"p{i}": period, f"st{i}": status,
+                           f"m{i}": message_id,
+                           f"j{i}": orjson.dumps([list(p) for p in papers]).decode()})
+        rows = connection.execute(text(
+            "INSERT INTO digests (subscriber_id, period, status, message_id, papers, claimed_by, "
+            "heartbeat_at, attempts, created_at, run_id) VALUES " + ", ".join(values)
+            + " ON CONFLICT (subscriber_id, period) DO NOTHING RETURNING subscriber_id, id"),
+            params)
+        claimed.update({subscriber_id: digest_id for subscriber_id, digest_id in rows})
+    return claimed
 
 
 def take_over(connection: Connection, row: DigestRow, *, run: str, now: float,
