@@ -228,8 +228,8 @@ SETTINGS: list[Setting] = [
             "(the best first).", kind="int"),
     Setting("digest_send_threads", 4, "Digests sent at once during a run (per process).",
             kind="int"),
-    Setting("digest_workers", 1, "Processes a digest run shares its subscribers among "
-            "(building messages is CPU work: one per core helps large lists).", kind="int"),
+    Setting("digest_workers", 2, "Processes that share a digest run of more than 200 "
+            "digests (building messages is CPU work: one per core).", kind="int"),
     Setting("digest_send_attempts", 4, "Tries per digest when the mail server answers with a "
             "temporary (4xx) failure.", kind="int"),
     Setting("digest_retry_backoff_seconds", 2.0, "Pause before the first retry of a temporary "

@@ -118,7 +118,12 @@ def subscribe(db: Database, config: Config, raw_email: str, *,
             store.note_confirmation_sent(connection, subscriber.id, stamp)
             send = True
     if send:
-        send_confirmation(config, subscriber.id, email)
+        try:
+            send_confirmation(config, subscriber.id, email)
+        except Exception:
+            with db.write() as connection:  # let the person try again at once
+                store.note_confirmation_sent(connection, subscriber.id, None)
+            raise
     return SubscribeOutcome(subscriber.id, email, subscriber.status, send)
 
 

@@ -214,3 +214,39 @@ def test_worker_processes_share_a_run_exactly_once(papers, smtp, tmp_path):
     ids = message_ids(handler)
     assert sorted(ids) == emails and all(len(seen) == 1 for seen in ids.values())
     assert run_digests(papers, config, period_date=PERIOD, workers=2).sent == 0
+
+
+def test_a_stored_address_the_mailer_refuses_is_a_bounce_and_the_run_goes_on(papers, smtp,
+                                                                              tmp_path):
+    from paperwire.digest.preferences import Preferences
+
+    handler, port = smtp
+    config = make_config(tmp_path, port)
+    with papers.write() as connection:  # as if an older version had let it in
+        store.insert(connection, "broken@@example.org", Preferences().to_json(),
+                     status="active", confirmed=True)
+    add(papers, config, "fine@example.org")
+    report = run_digests(papers, config, period_date=PERIOD)
+    assert (report.sent, report.bounced) == (1, 1)
+    assert list(message_ids(handler)) == ["fine@example.org"]
+
+
+def test_the_serve_job_delivers_and_leaves_no_trace_when_idle(papers, smtp, tmp_path):
+    from datetime import datetime, timezone
+
+    from paperwire.digest.job import run_digest_job, start_digest_jobs
+    from paperwire.store import digest_runs
+
+    handler, port = smtp
+    config = make_config(tmp_path, port)
+    run_digest_job(papers, config)
+    with papers.read() as connection:
+        assert digest_runs.latest(connection) == []  # nobody due: no run logged
+    add(papers, config, "reader@example.org", hour=0)
+    run_digest_job(papers, config)  # due today (any hour is past 0:00), newest papers
+    assert len(handler.to("reader@example.org")) == 1
+    scheduler = start_digest_jobs(papers, config)
+    try:
+        assert scheduler.get_job("digests").next_run_time > datetime.now(timezone.utc)
+    finally:
+        scheduler.shutdown(wait=False)

@@ -26,7 +26,7 @@ def digest_group() -> None:
                                    "its ISO week for weekly subscribers), whatever the time.")
 @click.option("--only", metavar="EMAIL", help="Only this subscriber.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Processes to share the work among (default: the digest_workers setting, 1).")
+              help="Processes to share a large run among (default: the digest_workers setting, 2).")
 @click.option("--progress/--no-progress", default=None,
               help="Show progress (default: when stderr is a terminal).")
 @json_option

@@ -32,6 +32,8 @@ class Sender:
                 return Outcome("sent", attempt)
             except PermanentFailure as exc:
                 return Outcome("bounced", attempt, str(exc) or type(exc).__name__)
+            except ValueError as exc:  # an address or header the message builder refused
+                return Outcome("bounced", attempt, f"refused before sending: {exc}")
             except TemporaryFailure as exc:
                 error = str(exc) or type(exc).__name__
                 if attempt < self.attempts:

@@ -297,7 +297,14 @@ def _batch(run: DigestRun, batch: list[_Due], sender: Sender | None, report: Run
 
 
 def _send_one(run: DigestRun, sender: Sender, digest: Digest, row_id: int) -> Outcome:
-    outcome = sender.send(run.message(digest))
+    try:
+        message = run.message(digest)
+    except Exception as exc:  # noqa: BLE001 - one bad digest must not stop the run
+        log.exception("digest %s for subscriber %s could not be built", digest.period,
+                      digest.subscriber_id)
+        outcome = Outcome("failed", 0, f"could not build the message: {exc}")
+    else:
+        outcome = sender.send(message)
     with run.db.write() as connection:
         if not digests.finish(connection, row_id, run.owner, outcome.status,
                               error=outcome.error, attempts=outcome.attempts):

@@ -76,7 +76,7 @@ def set_preferences(connection: Connection, subscriber_id: int, preferences: str
                        {"p": preferences, "id": subscriber_id})
 
 
-def note_confirmation_sent(connection: Connection, subscriber_id: int, when: str) -> None:
+def note_confirmation_sent(connection: Connection, subscriber_id: int, when: str | None) -> None:
     connection.execute(text("UPDATE subscribers SET confirmation_sent_at = :when WHERE id = :id"),
                        {"when": when, "id": subscriber_id})
 
