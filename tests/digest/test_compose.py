@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, strategies as st
 
 from paperwire.digest.compose import Composer
 from paperwire.digest.interests import KeywordMatcher, matcher_for
@@ -117,3 +118,18 @@ def test_preferences_read_back_whatever_was_stored():
         Preferences(count=3)
     assert parse({"interests": "LLM serving\r\n\r\nvector  databases\n"}).interests == [
         "LLM serving", "vector databases"]
+
+
+@given(st.dictionaries(st.sampled_from(["frequency", "weekday", "hour", "timezone",
+                                        "categories", "keywords", "interests", "count"]),
+                       st.one_of(st.text(max_size=300), st.integers(-5, 100),
+                                 st.lists(st.text(max_size=50), max_size=30))))
+def test_any_form_input_is_either_refused_clearly_or_valid(values):
+    try:
+        chosen = parse(values)
+    except PreferenceError as exc:
+        assert str(exc)
+        return
+    assert Preferences.from_json(chosen.to_json()) == chosen
+    assert 1 <= chosen.count <= 50 and 0 <= chosen.hour <= 23
+    assert all("\n" not in item and "\r" not in item for item in chosen.interests)

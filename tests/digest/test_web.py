@@ -60,6 +60,9 @@ def test_the_whole_journey(papers, smtp, tmp_path):
     one_click = re.search(r"<https://papers\.example\.org(/unsubscribe/one-click\?token=[^>]+)>",
                           header).group(1)
 
+    scanner = client_for(papers, config)  # a link scanner's GET changes nothing
+    assert "<form" in scanner.get(one_click).text
+    assert run_digests(papers, config, period_date=PERIOD).done_before == 1
     mail_client = client_for(papers, config)  # no cookie, no CSRF token: RFC 8058
     gone = mail_client.post(one_click, data={"List-Unsubscribe": "One-Click"})
     assert gone.status_code == 200 and "Unsubscribed" in gone.text

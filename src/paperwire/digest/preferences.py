@@ -96,8 +96,12 @@ def _zones() -> set[str]:
 
 def _text_list(name: str, *, category: bool = False):  # noqa: ANN202
     def check(value: Any) -> list[str]:
-        items = value.replace("\r", "\n").replace(",", "\n").split("\n") \
-            if isinstance(value, str) else list(value or [])
+        if isinstance(value, str):
+            items = value.replace("\r", "\n").replace(",", "\n").split("\n")
+        elif isinstance(value, (list, tuple)):
+            items = list(value)
+        else:
+            raise PreferenceError(f"{name}: expected text or a list")
         kept: list[str] = []
         for item in items:
             text = " ".join(str(item).split())
