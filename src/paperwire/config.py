@@ -219,6 +219,9 @@ SETTINGS: list[Setting] = [
             "message Paperwire sends."),
     Setting("smtp_pool_size", 4, "SMTP connections kept open and used at once.", kind="int"),
     Setting("smtp_timeout", 30.0, "Seconds to wait for the SMTP server.", kind="float"),
+    # --- workers (PostgreSQL task queue)
+    Setting("schedule_maintenance", "*/10 * * * *", "When workers prune old rate-limit "
+            "windows (cron, UTC; a 6th field counts seconds)."),
 ]
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
