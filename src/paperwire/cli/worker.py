@@ -76,7 +76,8 @@ def defer_command(app: AppContext, source: str, as_json: bool) -> None:
 
 
 @worker_group.command("jobs")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Show at most this many jobs, newest first.")
 @json_option
 @pass_app
 def jobs_command(app: AppContext, limit: int, as_json: bool) -> None:
