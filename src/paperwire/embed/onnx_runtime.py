@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,11 @@ def export_int8(target: Path) -> None:
 
     model = Encoder().eval()
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+    quiet = logging.getLogger()  # the exporter and quantiser chatter on the root logger
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         fp32 = Path(scratch) / "fp32.onnx"
         ids = torch.ones((2, 16), dtype=torch.long)
         with torch.no_grad():
@@ -51,6 +56,7 @@ def export_int8(target: Path) -> None:
         quantised = Path(scratch) / "int8.onnx"
         quantize_dynamic(str(fp32), str(quantised), weight_type=QuantType.QInt8)
         os.replace(quantised, target)
+    quiet.setLevel(level)
 
 
 class OnnxEncoder:
