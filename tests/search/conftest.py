@@ -23,8 +23,8 @@ def paper(n: int, title: str, abstract: str = "", *, authors: list[str] | None =
                        published=published)
 
 
-def load(db: Database, papers: list[PaperRecord]) -> None:
-    Importer(db).import_results([Parsed(f"test:{i}", p) for i, p in enumerate(papers)],
+def load(db: Database, papers: list[PaperRecord], clock=None) -> None:  # noqa: ANN001
+    Importer(db, **({"clock": clock} if clock else {})).import_results([Parsed(f"test:{i}", p) for i, p in enumerate(papers)],
                                 ImportSummary())
 
 

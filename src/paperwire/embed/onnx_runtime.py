@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -19,6 +21,16 @@ from .model import MAX_TOKENS, model_dir
 
 log = logging.getLogger("paperwire.embed")
 ONNX_FILE = "all-MiniLM-L6-v2-int8.onnx"
+
+
+def export_int8_in_child(target: Path) -> None:
+    """Export in a fresh interpreter: the torch exporter crashes in a process that has
+    loaded usearch first (seen with torch 2.13 and usearch 2.26), and it costs a lot of
+    memory that the server should not keep."""
+    result = subprocess.run([sys.executable, "-m", "paperwire.embed.onnx_runtime", str(target)],
+                            capture_output=True, text=True)
+    if result.returncode != 0 or not target.exists():
+        raise RuntimeError(f"could not make the ONNX embedding model: {result.stderr[-2000:]}")
 
 
 def export_int8(target: Path) -> None:
@@ -81,7 +93,7 @@ class OnnxEncoder:
                             path, exc)
         if self.session is None:
             log.info("making the int8 ONNX embedding model in %s (once)", path)
-            export_int8(path)
+            export_int8_in_child(path)
             self.session = onnxruntime.InferenceSession(
                 str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
@@ -108,3 +120,7 @@ class OnnxEncoder:
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             out[chunk] = pooled / np.maximum(norms, 1e-12)
         return out
+
+
+if __name__ == "__main__":
+    export_int8(Path(sys.argv[1]))

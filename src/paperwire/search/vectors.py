@@ -14,6 +14,7 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import orjson
@@ -24,7 +25,8 @@ from ..store import embeddings as stored
 log = logging.getLogger("paperwire.search")
 DIMENSIONS = 384
 NO_DAY = -1  # a paper without a publication date: outside every date filter
-SMALL_SUBSET = 20000  # a filter leaving this few papers is searched exactly
+SMALL_SUBSET = 20000  # a filter leaving this few papers is scanned, not walked
+RERANK = 3  # int8 scores only shortlist: k * RERANK candidates are re-scored in float32
 
 
 def day_number(value: str | date | None) -> int:
@@ -40,8 +42,10 @@ def day_number(value: str | date | None) -> int:
 class VectorIndex:
     """Vectors of one model with their papers' ids and publication days."""
 
-    def __init__(self, model: str, exact_max: int = 100_000, cache_file: Path | None = None):
+    def __init__(self, model: str, exact_max: int = 100_000, cache_file: Path | None = None,
+                 fetch: Callable[[list[str]], dict[str, np.ndarray]] | None = None):
         self.model, self.exact_max, self.cache_file = model, exact_max, cache_file
+        self.fetch = fetch  # float32 vectors by paper id (the database), to re-score with
         self.ids: list[str] = []
         self.rows: dict[str, int] = {}
         self.days = np.zeros(0, dtype=np.int32)
@@ -120,34 +124,49 @@ class VectorIndex:
                 return self._ann_filtered(query, k, allowed, count)
             if self.ann is None:
                 return self._exact(query, k, None)
-            matches = self.ann.search(query, min(k, n))
-            return [(self.ids[int(key)], 1.0 - float(d))
-                    for key, d in zip(matches.keys, matches.distances)]
+            matches = self.ann.search(query, min(n, self._shortlist(k)))
+            return self._rescore(query, k, [(self.ids[int(key)], 1.0 - float(d))
+                                            for key, d in zip(matches.keys, matches.distances)])
+
+    def _shortlist(self, k: int) -> int:
+        return k * RERANK + 16 if self.fetch else k
+
+    def _rescore(self, query: np.ndarray, k: int, found: list[tuple[str, float]]
+                 ) -> list[tuple[str, float]]:
+        """Exact float32 scores for an int8 shortlist (the stored vectors are the truth)."""
+        if self.fetch is None or not found:
+            return found[:k]
+        vectors = self.fetch([i for i, _ in found])
+        scored = [(i, float(vectors[i] @ query)) if i in vectors else (i, s) for i, s in found]
+        scored.sort(key=lambda pair: -pair[1])
+        return scored[:k]
 
     def _exact(self, query: np.ndarray, k: int, rows: np.ndarray | None
                ) -> list[tuple[str, float]]:
         if self.ann is None:
             matrix = self.matrix if rows is None else self.matrix[rows]
-        else:  # a small filtered subset of an ANN index: fetch its vectors
+        else:  # a small filtered subset of an ANN index: scan its int8 vectors
             matrix = np.asarray(self.ann.get(rows.astype(np.uint64)), dtype=np.float32)
             matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
         scores = matrix @ query
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
+        wanted = min(self._shortlist(k) if self.ann is not None else k, len(scores))
+        top = np.argpartition(-scores, wanted - 1)[:wanted]
         top = top[np.argsort(-scores[top], kind="stable")]
         chosen = top if rows is None else rows[top]
-        return [(self.ids[int(r)], float(scores[t])) for r, t in zip(chosen, top)]
+        found = [(self.ids[int(r)], float(scores[t])) for r, t in zip(chosen, top)]
+        return self._rescore(query, k, found) if self.ann is not None else found
 
     def _ann_filtered(self, query: np.ndarray, k: int, allowed: np.ndarray, count: int
                       ) -> list[tuple[str, float]]:
         n = len(self.ids)
-        want = min(n, int(k * n / count * 2) + 64)
+        shortlist = self._shortlist(k)
+        want = min(n, int(shortlist * n / count * 2) + 64)
         while True:
             matches = self.ann.search(query, want)
             found = [(self.ids[int(key)], 1.0 - float(d))
                      for key, d in zip(matches.keys, matches.distances) if allowed[int(key)]]
-            if len(found) >= k or want >= n:
-                return found[:k]
+            if len(found) >= shortlist or want >= n:
+                return self._rescore(query, k, found[:shortlist])
             want = min(n, want * 4)
 
     # --- the cache file (ANN mode) ----------------------------------------------------
@@ -206,7 +225,7 @@ class IndexCache:
             if key not in self._indexes:
                 name = hashlib.sha256(f"{db.url}|{model}".encode()).hexdigest()[:16]
                 cache_file = cache_dir / "search" / f"vectors-{name}.usearch" if cache_dir else None
-                index = VectorIndex(model, exact_max, cache_file)
+                index = VectorIndex(model, exact_max, cache_file, _database_fetch(db, model))
                 if cache_file is not None and cache_file.exists():
                     index.load()
                 elif cache_file is not None:
@@ -232,7 +251,7 @@ def sync(db: Database, index: VectorIndex) -> None:
         if current == index.watermark:
             return
         if current[0] < index.watermark[0]:  # vectors were removed: start again
-            fresh = VectorIndex(index.model, index.exact_max, index.cache_file)
+            fresh = VectorIndex(index.model, index.exact_max, index.cache_file, index.fetch)
             index.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "_lock"})
         since = index.watermark[1]
         for chunk in stored.iter_vectors(connection, index.model, since):
@@ -242,6 +261,13 @@ def sync(db: Database, index: VectorIndex) -> None:
             index.add(ids, vectors, np.array([day_number(r[2]) for r in chunk], dtype=np.int32))
     index.watermark = current
     index.save()
+
+
+def _database_fetch(db: Database, model: str) -> Callable[[list[str]], dict[str, np.ndarray]]:
+    def fetch(paper_ids: list[str]) -> dict[str, np.ndarray]:
+        with db.read() as connection:
+            return stored.vectors_for(connection, model, paper_ids)
+    return fetch
 
 
 INDEXES = IndexCache()

@@ -35,7 +35,7 @@ def pending_papers(connection: Connection, model: str, limit: int,
     rows = connection.execute(text(
         "SELECT p.id, p.title, p.abstract, p.changed_at, e.text_hash FROM papers p "
         "LEFT JOIN paper_embeddings e ON e.paper_id = p.id AND e.model = :model "
-        "WHERE p.id > :after AND (e.paper_id IS NULL OR e.paper_changed_at < p.changed_at) "
+        "WHERE p.id > :after AND (e.paper_id IS NULL OR e.paper_changed_at <> p.changed_at) "
         "ORDER BY p.id LIMIT :limit"), {"model": model, "after": after, "limit": limit}).all()
     return [PendingPaper(r.id, r.title, r.abstract or "", r.changed_at, r.text_hash)
             for r in rows]
@@ -45,7 +45,7 @@ def count_pending(connection: Connection, model: str) -> int:
     return connection.execute(text(
         "SELECT COUNT(*) FROM papers p LEFT JOIN paper_embeddings e "
         "ON e.paper_id = p.id AND e.model = :model "
-        "WHERE e.paper_id IS NULL OR e.paper_changed_at < p.changed_at"),
+        "WHERE e.paper_id IS NULL OR e.paper_changed_at <> p.changed_at"),
         {"model": model}).scalar_one()
 
 
