@@ -222,6 +222,20 @@ SETTINGS: list[Setting] = [
     # --- workers (PostgreSQL task queue)
     Setting("schedule_maintenance", "*/10 * * * *", "When workers prune old rate-limit "
             "windows (cron, UTC; a 6th field counts seconds)."),
+    # --- search: keywords, embeddings, hybrid (issue 3)
+    Setting("embed_runtime", "onnx-int8", "How the embedding model runs: 'onnx-int8' (ONNX "
+            "Runtime, int8, fast on CPU) or 'torch' (sentence-transformers). Changing it "
+            "re-embeds every paper; vectors of two runtimes are never mixed."),
+    Setting("embed_in_serve", True, "Embed newly imported papers in the background while "
+            "`paperwire serve` runs.", kind="bool"),
+    Setting("embed_interval", 60.0, "Seconds between the background embedder's checks for "
+            "new papers.", kind="float"),
+    Setting("embed_batch_size", 128, "Papers embedded per batch (one transaction each).",
+            kind="int"),
+    Setting("search_exact_max", 100_000, "Up to this many vectors, semantic search is exact; "
+            "above it an HNSW index (a cache file in data_dir) answers.", kind="int"),
+    Setting("search_fusion_k", 60, "Reciprocal rank fusion constant for hybrid search.",
+            kind="int"),
 ]
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
