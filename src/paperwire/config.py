@@ -66,7 +66,18 @@ def _parse_rate(raw: str) -> str:
     return f"{int(count)}/{int(seconds)}"
 
 
+def _parse_smtp_url(raw: str) -> str:
+    value = str(raw).strip()
+    if value and urlsplit(value).scheme not in {"smtp", "smtps"}:
+        raise ValueError("expected smtp://[user:pass@]host[:port][?starttls=true] or "
+                         f"smtps://…, got scheme {urlsplit(value).scheme!r}")
+    if value and not urlsplit(value).hostname:
+        raise ValueError("no host in the SMTP URL")
+    return value
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
+    "smtp_url": _parse_smtp_url,
     "rate": _parse_rate,
     "str": _parse_str,
     "bool": _parse_bool,
@@ -199,6 +210,15 @@ SETTINGS: list[Setting] = [
             kind="rate"),
     Setting("rate_limit_submit", "20/3600", "Paper submissions per visitor: HITS/SECONDS.",
             kind="rate"),
+    # --- mail
+    Setting("smtp_url", "", "SMTP server for outgoing mail, e.g. "
+            "smtp://user:pass@host:587?starttls=true or smtps://user:pass@host:465 (add "
+            "verify=false for a self-signed certificate). Unset: mail is written to the "
+            "outbox folder in data_dir.", kind="smtp_url", secret=True),
+    Setting("mail_from", "Paperwire <paperwire@localhost>", "The From address of every "
+            "message Paperwire sends."),
+    Setting("smtp_pool_size", 4, "SMTP connections kept open and used at once.", kind="int"),
+    Setting("smtp_timeout", 30.0, "Seconds to wait for the SMTP server.", kind="float"),
     # --- community: sign-in, votes, comments, submissions, claims (issue 5)
     Setting("signin_link_minutes", 15, "How long a sign-in link works, in minutes (once).",
             kind="int"),

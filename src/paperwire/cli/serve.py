@@ -28,7 +28,10 @@ def serve_command(app: AppContext, host: str | None, port: int | None, demo: boo
 
     from ..web.app import create_app
 
+    from ..logs import configure_logging
+
     config = app.config
+    log_config = configure_logging(config.log_format)
     db = app.database()
     load_demo_now = config.demo_on_empty if demo is None else demo
     if load_demo_now:
@@ -44,7 +47,7 @@ def serve_command(app: AppContext, host: str | None, port: int | None, demo: boo
     scheduler = start_jobs(config, db) if (config.jobs_enabled if jobs is None else jobs) else None
     try:
         uvicorn.run(create_app(config, db), host=host, port=port, log_level="info",
-                    access_log=config.web_access_log)
+                    access_log=config.web_access_log, log_config=log_config)
     finally:
         if scheduler is not None:
             scheduler.shutdown()
