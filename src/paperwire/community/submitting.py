@@ -45,6 +45,12 @@ def _fetch(db: Database, config: Config, key: str) -> None:
                                 "please try again later.") from None
 
 
+def _check_limit(connection, config: Config, user: User, day: str) -> None:  # noqa: ANN001
+    if submitted_since(connection, user.id, day) >= config.submission_daily_limit:
+        raise SubmissionRefused(f"You can submit {config.submission_daily_limit} papers a "
+                                "day; please come back tomorrow.")
+
+
 def submit(db: Database, config: Config, user: User, raw_id: str,
            now: datetime | None = None) -> Submitted:
     now = now or utc_now()
@@ -52,12 +58,14 @@ def submit(db: Database, config: Config, user: User, raw_id: str,
         key, _version = ids.parse_arxiv_id(str(raw_id)[:100])
     except ids.InvalidId as exc:
         raise SubmissionRefused(f"That is not an arXiv id: {exc}") from None
+    day = now.date().isoformat()
     with db.read() as connection:
         known = get_paper(connection, key) is not None
+        _check_limit(connection, config, user, day)
     if not known:
         _fetch(db, config, key)
-    day = now.date().isoformat()
     with db.write() as connection:
+        _check_limit(connection, config, user, day)  # again: a parallel submission may count
         paper = get_paper(connection, key)
         if paper is None:
             raise SubmissionRefused(f"arXiv has no paper {key}.")
@@ -65,9 +73,6 @@ def submit(db: Database, config: Config, user: User, raw_id: str,
             raise SubmissionRefused(f"{key} is already on a daily list.")
         if is_pending(connection, key):
             raise SubmissionRefused(f"{key} was already submitted and is waiting for review.")
-        if submitted_since(connection, user.id, day) >= config.submission_daily_limit:
-            raise SubmissionRefused(f"You can submit {config.submission_daily_limit} papers a "
-                                    "day; please come back tomorrow.")
         published = paper.record.published
         oldest = now - timedelta(days=config.submission_max_age_days)
         if published is None or parse_moment(published) < oldest:
