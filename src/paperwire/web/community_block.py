@@ -38,6 +38,7 @@ class CommunityBlock:
     claim: Claim | None
     collections: list[Collection]
     breakdown: trending.Breakdown | None
+    offset_hours: float = trending.OFFSET_HOURS
 
 
 def threads_of(comments: list[Comment]) -> list[Thread]:

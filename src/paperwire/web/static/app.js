@@ -45,7 +45,7 @@
     var action = form.querySelector("input[name=action]");
     var button = form.querySelector("button");
     button.disabled = true;
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
