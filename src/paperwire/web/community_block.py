@@ -15,6 +15,7 @@ from ..store.claims import Claim, claim_of
 from ..store.collections import Collection, collections_of
 from ..store.comments import Comment, comments_on
 from ..store.daily import cards
+from ..store.star_rates import stars_per_hour
 from ..store.users import User
 from ..store.votes import voted_for
 from .people import current_user
@@ -63,11 +64,14 @@ def build_block(request: Request, paper_id: str, gravity: float) -> CommunityBlo
         claim = claim_of(connection, user.id, paper_id) if user else None
         collections = collections_of(connection, user.id) if user else []
         card = cards(connection, [paper_id]).get(paper_id)
+        now = trending.datetime.now(trending.timezone.utc)
+        rates = stars_per_hour(connection, [card.github_repo], now) \
+            if card is not None and card.github_repo else {}
     breakdown = None
     if card is not None:
         listed = card.listed_at or card.published
         if listed:
             breakdown = trending.score(trending.Signals(
-                card.votes, card.comments, card.github_stars, parse_moment(listed)),
-                trending.datetime.now(trending.timezone.utc), gravity)
+                card.votes, card.comments, card.github_stars, parse_moment(listed),
+                rates.get(card.github_repo or "")), now, gravity)
     return CommunityBlock(user, voted, threads, claim, collections, breakdown)

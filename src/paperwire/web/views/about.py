@@ -18,6 +18,7 @@ async def about_trending(request: Request) -> Response:
         return site.pages.render(request, "about_trending.html", {
             "gravity": site.gravity, "comment_weight": trending.COMMENT_WEIGHT,
             "star_weight": trending.STAR_WEIGHT, "offset_hours": trending.OFFSET_HOURS,
+            "star_rate_hours": trending.STAR_RATE_HOURS,
             "example": trending.score(
                 trending.Signals(votes=40, comments=6, stars=255,
                                  listed_at=trending.datetime(2025, 1, 1, tzinfo=trending.timezone.utc)),
