@@ -87,3 +87,15 @@ def test_sign_out_is_a_post(app_client, data_dir) -> None:  # noqa: ANN001
     assert app_client.post("/signout", data={"csrf": token}, follow_redirects=False
                            ).status_code == 303
     assert app_client.get("/account", follow_redirects=False).status_code == 303
+
+
+def test_people_choose_the_name_others_see(app_client, data_dir) -> None:  # noqa: ANN001
+    sign_in(app_client, data_dir, "quiet@example.org")
+    token = csrf(app_client, "/account")
+    assert app_client.post("/account/name", data={"csrf": token, "name": "  Ada <b>L</b>\x07 "},
+                           follow_redirects=False).status_code == 303
+    page = app_client.get("/account").text
+    assert 'value="Ada &lt;b&gt;L&lt;/b&gt;"' in page
+    for bad in ["", "   ", "x" * 41]:
+        assert app_client.post("/account/name", data={"csrf": token, "name": bad}
+                               ).status_code == 422

@@ -61,3 +61,8 @@ def mark_signed_in(connection: Connection, user_id: int, now: str) -> None:
 def list_users(connection: Connection) -> list[User]:
     return [_user(r) for r in connection.execute(text(
         f"SELECT {_COLUMNS} FROM users ORDER BY id"))]  # type: ignore[misc]
+
+
+def set_name(connection: Connection, user_id: int, name: str) -> None:
+    connection.execute(text("UPDATE users SET name = :name WHERE id = :id"),
+                       {"name": name, "id": user_id})

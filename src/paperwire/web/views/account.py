@@ -13,8 +13,8 @@ from ...store.claims import claimed_papers
 from ...store.collections import collections_of
 from ...store.daily import ordered_cards
 from ...store.submissions import submissions_by
-from ...store.users import get_user
-from ..people import current_user
+from ...store.users import get_user, set_name
+from ..people import current_user, require_user
 from ..ratelimit import Limit, check, limited
 from ..visitor import require_csrf, visitor_of
 
@@ -99,3 +99,16 @@ def profile(request: Request, user_id: int) -> Response:
     return site.pages.render(request, "profile.html", {
         "person": person, "claimed": claimed, "collections": collections})
 
+
+
+@router.post("/account/name", dependencies=[Depends(require_csrf)])
+def rename(request: Request, name: str = Form(..., max_length=200),
+           user=Depends(require_user)) -> Response:  # noqa: ANN001
+    """The name others see on comments, submissions and the profile (by default the part
+    of the address before the @)."""
+    cleaned = " ".join("".join(c for c in name if c.isprintable()).split())
+    if not 1 <= len(cleaned) <= 40:
+        raise HTTPException(422, "A name has 1 to 40 characters.")
+    with request.app.state.db.write() as connection:
+        set_name(connection, user.id, cleaned)
+    return RedirectResponse("/account", status_code=303)
