@@ -236,6 +236,14 @@ SETTINGS: list[Setting] = [
             "above it an HNSW index (a cache file in data_dir) answers.", kind="int"),
     Setting("search_fusion_k", 60, "Reciprocal rank fusion constant for hybrid search.",
             kind="int"),
+    # --- community: sign-in, votes, comments, submissions, claims (issue 5)
+    Setting("signin_link_minutes", 15, "How long a sign-in link works, in minutes (once).",
+    Setting("submission_max_age_days", 14, "Oldest paper (days since first published) that "
+            "people may submit to the daily list.", kind="int"),
+    Setting("submission_daily_limit", 5, "Submissions per person per day (UTC).", kind="int"),
+    Setting("submission_trusted_after", 1, "Approved submissions an account needs before its "
+            "submissions are listed without waiting for an admin.", kind="int"),
+    Setting("comment_max_chars", 10000, "Longest comment, in characters.", kind="int"),
 ]
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}

@@ -22,9 +22,13 @@ from .pages import STATIC_DIR, Pages
 from .security import SecurityHeaders
 from .visitor import VisitorMiddleware
 from .metrics import Metrics, MetricsMiddleware
-from .views import api, category, daily, feeds, health, metrics, paper, search, trending
+from .views import (
+    about, account, admin, api, category, claims, collections, comments, daily, feeds, health,
+    metrics, paper, search, submissions, trending, votes,
+)
 
-VIEWS = (health, metrics, daily, trending, category, search, paper, api, feeds)
+VIEWS = (health, metrics, daily, trending, category, search, paper, api, feeds,
+         account, votes, comments, submissions, claims, collections, admin, about)
 
 API_DESCRIPTION = """Paperwire's JSON API, shaped like Hugging Face's daily-papers API, and
 RSS 2.0 / Atom / JSON Feed for every list. Every answer carries an ETag and Cache-Control;
