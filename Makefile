@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install install-test docs bench bench-harvest bench-web screenshots clean
+.PHONY: run test install install-test docs bench bench-harvest bench-web bench-trending screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,8 @@ test: $(VENV)/.installed-test
 
 ## Retake the screenshots in docs/screenshots/ (the browser tests save them there).
 screenshots: $(VENV)/.installed-test
-	PAPERWIRE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/web/test_browser.py
+	PAPERWIRE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/web/test_browser.py \
+	  tests/community/test_browser_community.py
 
 ## Regenerate docs/CLI.md from the commands' own help.
 docs: $(VENV)/.installed
@@ -58,6 +59,9 @@ bench-web: $(VENV)/.installed-test
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 || \
 	  { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/web_load.py $(BENCH_ARGS)
+## The trending backtest on the real HF daily papers (about a second).
+bench-trending: $(VENV)/.installed-test
+	$(BIN)/python bench/trending_backtest.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .hypothesis

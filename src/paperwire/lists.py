@@ -14,6 +14,7 @@ from .store import Database
 from .store.daily import (
     ListedPaper, PaperCard, latest_day, listed_in, newest_in_category, ordered_cards,
 )
+from .store.star_rates import stars_per_hour
 
 SORTS = ("trending", "publishedAt")
 WINDOWS = {"day": 1, "week": 7, "month": 30}
@@ -76,7 +77,7 @@ def daily(db: Database, period: Period, *, sort: str = "trending", limit: int = 
     with db.read() as connection:
         listed = listed_in(connection, period.start, period.end, submitter=submitter)
         if sort == "trending":
-            page = _ranked(listed, reference, gravity)[offset:offset + limit]
+            page = _ranked(listed, reference, gravity, connection)[offset:offset + limit]
         else:
             listed.sort(key=lambda p: p.id)
             listed.sort(key=lambda p: p.published or "", reverse=True)
@@ -99,7 +100,7 @@ def trending(db: Database, window: str = "week", *, limit: int = 50, offset: int
             return PaperList([], 0, offset, limit)
         first = last - timedelta(days=WINDOWS[window] - 1)
         listed = listed_in(connection, first, last)
-        ranked = _ranked(listed, min(now, end_of(last)), gravity)
+        ranked = _ranked(listed, min(now, end_of(last)), gravity, connection)
         entries = _entries(connection, ranked[offset:offset + limit])
     return PaperList(entries, len(listed), offset, limit, first, last)
 
@@ -129,12 +130,15 @@ def category(db: Database, name: str, *, limit: int = 50, offset: int = 0) -> Pa
     return PaperList(entries, total, offset, limit)
 
 
-def _ranked(listed: list[ListedPaper], reference: datetime, gravity: float
-            ) -> list[tuple[ListedPaper, trending_score.Breakdown]]:
+def _ranked(listed: list[ListedPaper], reference: datetime, gravity: float,
+            connection=None) -> list[tuple[ListedPaper, trending_score.Breakdown]]:  # noqa: ANN001
     by_id = {paper.id: paper for paper in listed}
+    rates = stars_per_hour(connection, [p.github_repo for p in listed if p.github_repo],
+                           reference) if connection is not None else {}
     ranked = trending_score.rank(
         ((paper.id, trending_score.Signals(paper.votes, paper.comments, paper.stars,
-                                           parse_moment(paper.listed_at)))
+                                           parse_moment(paper.listed_at),
+                                           rates.get(paper.github_repo or "")))
          for paper in listed), reference, gravity)
     return [(by_id[key], breakdown) for key, breakdown in ranked]
 

@@ -5,11 +5,14 @@ A paper's *points* add up what people did with it; its *age* pulls it down:
     points = votes + COMMENT_WEIGHT * comments + STAR_WEIGHT * log2(1 + stars)
     score  = points / (age_hours + OFFSET_HOURS) ** gravity
 
+    where, once the stars history knows how fast a repository gains stars, `stars` is the
+    stars it gains in a day at that pace (STAR_RATE_HOURS × stars gained per hour).
+
 - votes: the upvotes imported with the paper (Hugging Face) plus local votes;
 - comments: imported plus local comments, worth less than a vote each;
 - stars: its GitHub stars, on a log scale, so that a famous repository helps without
-  drowning everything else (stars *gained per hour* replace this once a stars history
-  exists);
+  drowning everything else; stars *gained per hour* (over the last week of observations)
+  replace the total where the history has them, so that momentum counts, not fame;
 - age: hours since the paper was first listed (or published, if never listed) before
   `now`; OFFSET_HOURS keeps a brand-new paper from dividing by zero;
 - gravity (the `trending_gravity` setting): how fast age wins. 0 ranks by points alone;
@@ -30,6 +33,7 @@ DEFAULT_GRAVITY = 1.8
 COMMENT_WEIGHT = 0.5
 STAR_WEIGHT = 2.0
 OFFSET_HOURS = 2.0
+STAR_RATE_HOURS = 24.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Signals:
     comments: int
     stars: int | None
     listed_at: datetime  # first listed (or published); timezone-aware
+    stars_per_hour: float | None = None  # from the stars history, where known
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class Breakdown:
     age_hours: float
     gravity: float
     score: float
+    stars_per_hour: float | None = None
 
     @property
     def points(self) -> float:
@@ -61,7 +67,9 @@ class Breakdown:
     def why(self) -> str:
         """One line: what earned the points, how old it is, and the score."""
         parts = [_plural(self.votes, "vote"), _plural(self.comments, "comment")]
-        if self.stars:
+        if self.stars_per_hour is not None:
+            parts.append(f"+{self.stars_per_hour:.2g} GitHub stars an hour")
+        elif self.stars:
             parts.append(f"{compact(self.stars)} GitHub stars")
         return (f"{', '.join(parts)}; listed {_age(self.age_hours)} ago; "
                 f"score {self.score:.3g}")
@@ -74,12 +82,18 @@ def score(signals: Signals, now: datetime, gravity: float = DEFAULT_GRAVITY) -> 
     stars = max(signals.stars, 0) if signals.stars is not None else None
     vote_points = float(votes)
     comment_points = COMMENT_WEIGHT * comments
-    star_points = STAR_WEIGHT * math.log2(1 + stars) if stars else 0.0
+    rate = signals.stars_per_hour
+    if rate is not None and math.isfinite(rate):
+        rate = max(rate, 0.0)
+        star_points = STAR_WEIGHT * math.log2(1 + STAR_RATE_HOURS * rate)
+    else:
+        rate = None
+        star_points = STAR_WEIGHT * math.log2(1 + stars) if stars else 0.0
     age_hours = max((_aware(now) - _aware(signals.listed_at)).total_seconds() / 3600, 0.0)
     points = vote_points + comment_points + star_points
     value = points / (age_hours + OFFSET_HOURS) ** gravity
     return Breakdown(votes, comments, stars, vote_points, comment_points, star_points,
-                     age_hours, gravity, value)
+                     age_hours, gravity, value, rate)
 
 
 def rank(items: Iterable[tuple[Hashable, Signals]], now: datetime,

@@ -38,6 +38,7 @@ class ListedPaper:
     votes: int  # imported upvotes plus local votes
     comments: int  # imported plus local comments
     stars: int | None
+    github_repo: str | None = None
 
 
 @dataclass
@@ -88,12 +89,12 @@ def listed_in(connection: Connection, first: date, last: date, *,
     rows = connection.execute(text(
         f"SELECT p.id, MIN(l.day) AS day, {_LISTED_AT} AS listed_at, "
         "MAX(l.submitted_by) AS submitted_by, p.published_at, "
-        "p.upvotes, p.vote_count, p.num_comments, p.comment_count, p.github_stars "
-        f"FROM day_listings l JOIN papers p ON p.id = l.paper_id WHERE {where} "
+        "p.upvotes, p.vote_count, p.num_comments, p.comment_count, p.github_stars, "
+        f"p.github_repo FROM day_listings l JOIN papers p ON p.id = l.paper_id WHERE {where} "
         "GROUP BY p.id"), params).all()
     return [ListedPaper(r.id, r.day, r.listed_at, r.submitted_by, r.published_at,
                         (r.upvotes or 0) + r.vote_count, (r.num_comments or 0) + r.comment_count,
-                        r.github_stars) for r in rows]
+                        r.github_stars, r.github_repo) for r in rows]
 
 
 def cards(connection: Connection, ids: Sequence[str], *,

@@ -21,9 +21,14 @@ from .head import HeadAsGet
 from .pages import STATIC_DIR, Pages
 from .security import SecurityHeaders
 from .visitor import VisitorMiddleware
-from .views import api, category, daily, feeds, health, paper, search, subscriptions, trending
+from .metrics import Metrics, MetricsMiddleware
+from .views import (
+    about, account, admin, api, category, claims, collections, comments, daily, feeds, health,
+    metrics, paper, search, submissions, subscriptions, trending, votes,
+)
 
-VIEWS = (health, daily, trending, category, search, paper, api, feeds, subscriptions)
+VIEWS = (health, metrics, daily, trending, category, search, paper, api, feeds,
+         account, votes, comments, submissions, claims, collections, admin, about, subscriptions)
 
 API_DESCRIPTION = """Paperwire's JSON API, shaped like Hugging Face's daily-papers API, and
 RSS 2.0 / Atom / JSON Feed for every list. Every answer carries an ETag and Cache-Control;
@@ -62,6 +67,8 @@ def create_app(config: Config, db: Database) -> FastAPI:
                        secure=str(config.base_url).startswith("https://"))
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
+    app.state.metrics = Metrics(db)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     errors.install(app)
     for view in VIEWS:

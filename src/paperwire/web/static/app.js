@@ -35,3 +35,29 @@
     });
   }
 })();
+// Upvotes without a reload: the form still works as a plain POST when this does not run.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("vote-form") || !window.fetch) return;
+    event.preventDefault();
+    var action = form.querySelector("input[name=action]");
+    var button = form.querySelector("button");
+    button.disabled = true;
+    fetch(form.getAttribute("action"), {
+      method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) { form.submit(); return null; }
+      return response.json();
+    }).then(function (data) {
+      if (!data) return;
+      form.querySelector(".count").textContent = data.votes;
+      action.value = data.voted ? "undo" : "up";
+      button.classList.toggle("voted", data.voted);
+      button.setAttribute("aria-pressed", data.voted ? "true" : "false");
+      button.title = data.voted ? "Take back your upvote" : "Upvote";
+    }).catch(function () { form.submit(); }).then(function () { button.disabled = false; });
+  });
+})();

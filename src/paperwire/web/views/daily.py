@@ -8,7 +8,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from ... import lists
 from ...periods import Period, day_of, period_of
-from ...store.daily import latest_day, listed_days_around
+from ...store.daily import latest_day, listed_days_around, ordered_cards
+from ...store.featured import featured_between
 from .. import params
 from ..caching import respond
 
@@ -63,6 +64,8 @@ def build(request: Request, period: Period | None, sort: str, page: int) -> Resp
         if period is None:
             period = day_of(latest_day(connection, today) or today)
         days = listed_days_around(connection, period.start, period.end)
+        featured = ordered_cards(connection, featured_between(
+            connection, period.start.isoformat(), period.end.isoformat())) if page == 0 else []
     if period.kind == "day":
         previous = day_of(days.before) if days.before else None
         following = day_of(days.after) if days.after else None
@@ -80,5 +83,5 @@ def build(request: Request, period: Period | None, sort: str, page: int) -> Resp
         "is_today": is_today, "today": today,
         "previous": previous, "following": following, "period_path": period_path,
         "tabs": tabs, "first_day": days.first, "last_day": days.last,
-        "base_path": request.url.path,
+        "base_path": request.url.path, "featured": featured,
     })

@@ -12,6 +12,7 @@ from ...store.papers import get_paper, resolve_paper_id
 from .. import params
 from ..caching import last_modified, respond
 from ..chart import line_chart
+from ..community_block import build_block
 from ..pages import paper_url
 
 router = APIRouter(include_in_schema=False)
@@ -46,6 +47,7 @@ def build(request: Request, raw_id: str) -> Response:
         "pdf_link": links.pdf_url(record), "votes": (record.upvotes or 0) + paper.vote_count,
         "comments": (record.num_comments or 0) + paper.comment_count,
         "similar": similar, "similar_note": similar_note,
+        "community": build_block(request, key, site.gravity),
         "charts": [(label, chart) for label, chart in (
             ("Upvotes", line_chart("Upvotes", [(p.day, p.upvotes) for p in points
                                                if p.upvotes is not None])),

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_digests"
-down_revision = "0005_rate_limits"
+down_revision = "0007_community"
 branch_labels = None
 depends_on = None
 
