@@ -250,8 +250,12 @@ SETTINGS: list[Setting] = [
             "(every digest_interval_seconds).", kind="bool"),
     Setting("digest_interval_seconds", 300, "How often `serve` looks for due digests.",
             kind="int"),
+    Setting("schedule_digests", "*/5 * * * *", "When `paperwire worker` looks for due digests "
+            "(cron, UTC; once per time across all workers)."),
     Setting("digest_pool_size", 300, "Trending papers of a period that digests choose from "
             "(the best first).", kind="int"),
+    Setting("digest_interest_similarity", 0.35, "How close in meaning (cosine, 0-1) a paper "
+            "must be to an interest to be picked for it.", kind="float"),
     Setting("digest_send_threads", 4, "Digests sent at once during a run (per process).",
             kind="int"),
     Setting("digest_workers", 2, "Processes that share a digest run of more than 200 "

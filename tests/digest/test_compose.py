@@ -133,3 +133,14 @@ def test_any_form_input_is_either_refused_clearly_or_valid(values):
     assert Preferences.from_json(chosen.to_json()) == chosen
     assert 1 <= chosen.count <= 50 and 0 <= chosen.hour <= 23
     assert all("\n" not in item and "\r" not in item for item in chosen.interests)
+
+
+def test_words_still_match_when_the_model_fails(papers, monkeypatch):
+    import paperwire.search as search
+
+    def broken(db, config, text, ids):  # noqa: ANN001, ANN202
+        raise RuntimeError("no model here")
+    monkeypatch.setattr(search, "text_similarities", broken, raising=False)
+    digest = Composer(papers, matcher=matcher_for(papers, None), now=NOW).compose(
+        1, "r@example.org", Preferences(interests=["retrieval benchmarks"]), PERIOD.isoformat())
+    assert [p.card.title for p in digest.picks] == ["Wombat benchmarks for retrieval"]

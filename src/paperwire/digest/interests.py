@@ -8,11 +8,13 @@ that earned it, so the digest can say why a paper is there.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+log = logging.getLogger("paperwire.digest")
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#-]*")
 _STOP = frozenset("""a an and are as at be by for from how in into is it of on or over the
 their this to using via vs what when with without your""".split())
@@ -89,26 +91,43 @@ class KeywordMatcher:
 
 
 class SemanticMatcher:
-    """Similarity by meaning from the search feature's embeddings; one call per interest
-    per run (kept), scores at or above `threshold` match."""
+    """Similarity by meaning from the search feature's embeddings: one call per interest
+    per pool (kept for the run); a score at or above `threshold` matches (for
+    all-MiniLM-L6-v2 and a few words of interest, 0.35 keeps the relevant papers and drops
+    the rest). A paper whose words match an interest is picked too, so papers without a
+    vector yet, or every paper when the model cannot run, are still found."""
 
-    def __init__(self, similarities, db, config, threshold: float = 0.5):  # noqa: ANN001
+    def __init__(self, similarities, db, config, threshold: float = 0.35,  # noqa: ANN001
+                 fallback: InterestMatcher | None = None):
         self._similarities, self._db, self._config = similarities, db, config
         self.threshold = threshold
+        self.fallback = fallback or KeywordMatcher()
         self._cache: dict[tuple[str, tuple[str, ...]], dict[str, float]] = {}
+        self._broken = False
+
+    def _scores(self, interest: str, ids: tuple[str, ...]) -> dict[str, float]:
+        key = (interest, ids)
+        if key not in self._cache:
+            self._cache[key] = self._similarities(self._db, self._config, interest, list(ids))
+        return self._cache[key]
 
     def match(self, interests: Sequence[str], papers: Sequence[MatchablePaper]
               ) -> dict[str, Match]:
-        ids = tuple(sorted(p.id for p in papers))
         found: dict[str, Match] = {}
-        for interest in interests:
-            key = (interest, ids)
-            if key not in self._cache:
-                self._cache[key] = self._similarities(self._db, self._config, interest, list(ids))
-            for paper_id, score in self._cache[key].items():
-                if score >= self.threshold and (paper_id not in found
-                                                or score > found[paper_id].score):
-                    found[paper_id] = Match(float(score), interest)
+        if not self._broken:
+            ids = tuple(p.id for p in papers)
+            try:
+                for interest in interests:
+                    scores = self._scores(interest, ids)
+                    for paper_id, score in scores.items():
+                        if score >= self.threshold and (paper_id not in found
+                                                        or score > found[paper_id].score):
+                            found[paper_id] = Match(float(score), interest)
+            except Exception:  # noqa: BLE001 - words still work without the model
+                log.exception("matching interests by meaning failed; using words for this run")
+                self._broken, found = True, {}
+        for paper_id, match in self.fallback.match(interests, papers).items():
+            found.setdefault(paper_id, match)
         return found
 
 
@@ -120,7 +139,8 @@ def matcher_for(db, config) -> InterestMatcher:  # noqa: ANN001
         search = None
     similarities = getattr(search, "text_similarities", None)
     if similarities is not None:
-        return SemanticMatcher(similarities, db, config)
+        threshold = getattr(config, "digest_interest_similarity", 0.35) if config else 0.35
+        return SemanticMatcher(similarities, db, config, threshold)
     return KeywordMatcher()
 
 

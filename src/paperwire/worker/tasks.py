@@ -47,6 +47,16 @@ def register_tasks(app: procrastinate.App, config: Config, db: Database) -> None
         with db.write() as connection:
             return forget_before(connection, int(time.time()) - 86_400)
 
+    @app.periodic(cron=config.schedule_digests, periodic_id="digests")
+    @app.task(name="paperwire.digests", queue="digest", lock="digests")
+    def digests(timestamp: int) -> dict:
+        """Deliver the due email digests (a rerun after a dead worker is safe: each
+        digest is claimed before it is sent)."""
+        from ..digest.run import run_digests
+        report = run_digests(db, config, log_idle=False, workers=config.digest_workers)
+        return {"due": report.due, "sent": report.sent, "failed": report.failed,
+                "bounced": report.bounced}
+
     register_maintenance(app)
 
 
