@@ -10,6 +10,9 @@
 2. Adds N confirmed subscribers with varied preferences (seeded): daily / weekdays /
    weekly, 0-2 categories, 0-3 interests and 0-2 keywords from a list of real topics,
    5-20 papers, many time zones.
+   The candidate papers of the period's windows (the 3 days and the week around it, up to
+   digest_pool_size each) get their embeddings (all-MiniLM-L6-v2, as `paperwire embed`
+   would), so interests are matched by meaning as in production (--no-embed: words only).
 3. Starts an SMTP sink (aiosmtpd in its own process on 127.0.0.1, counting messages).
 4. Baseline: the same number of messages of the same size sent with bare smtplib over
    the same number of connections (no database, no composing): the ceiling for this
@@ -56,6 +59,8 @@ TOPICS = ["video generation", "reinforcement learning", "large language models",
           "multimodal reasoning", "retrieval augmented generation", "quantization",
           "world models", "3D reconstruction", "agents tool use", "math reasoning",
           "image editing", "benchmark evaluation", "alignment safety", "tokenizer"]
+MODIFIERS = ["efficient", "scalable", "open-source", "benchmarks for", "theory of", "surveys of",
+             "low-resource", "safety of", "evaluation of", "faster", "multilingual"]
 KEYWORDS = ["transformer", "benchmark", "agent", "diffusion", "dataset", "survey", "RLHF",
             "attention", "LoRA", "distillation"]
 ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Asia/Kolkata",
@@ -144,9 +149,39 @@ def add_subscribers(db, count: int, seed: int = 6) -> None:  # noqa: ANN001
                 frequency=frequency, weekday=rng.randrange(0, 3), hour=rng.randrange(24),
                 timezone=rng.choice(ZONES), categories=rng.sample(CATEGORIES, rng.randrange(3)),
                 keywords=rng.sample(KEYWORDS, rng.choice([0, 0, 1, 2])),
-                interests=rng.sample(TOPICS, rng.randrange(4)), count=rng.randrange(5, 21))
+                interests=[topic if rng.random() < 0.5 else f"{rng.choice(MODIFIERS)} {topic}"
+                           for topic in rng.sample(TOPICS, rng.randrange(4))],
+                count=rng.randrange(5, 21))
             subscribers.insert(connection, f"reader{i:05d}@bench.example.org",
                                preferences.to_json(), status="active", confirmed=True)
+
+
+def embed_pool(db, folder: Path, period: date) -> int:  # noqa: ANN001
+    """Vectors for the papers the run will choose from, as `paperwire embed` stores them."""
+    from datetime import datetime, timezone
+
+    from paperwire.config import load_config
+    from paperwire.digest.compose import Composer
+    from paperwire.embed.model import paper_text
+    from paperwire.embed.runner import text_hash
+    from paperwire.search.semantic import embedder_for
+    from paperwire.store import embeddings
+
+    config = load_config(environ={"PAPERWIRE_DATA_DIR": str(folder)}, toml_file=None)
+    composer = Composer(db, now=datetime.now(timezone.utc))
+    year, week, _ = period.isocalendar()
+    cards = {c.id: c for key in (period.isoformat(), f"{year:04d}-W{week:02d}")
+             for c in composer.pool(key).cards}
+    embedder = embedder_for(config)
+    papers = list(cards.values())
+    texts = [paper_text(c.title, c.abstract) for c in papers]
+    vectors = embedder.encode(texts)
+    with db.write() as connection:
+        embeddings.save_vectors(connection, embedder.key, [
+            (c.id, vector, text_hash(t), c.changed_at)
+            for c, vector, t in zip(papers, vectors, texts)],
+            datetime.now(timezone.utc).isoformat())
+    return len(papers)
 
 
 # --- the baseline: bare smtplib -----------------------------------------------------------
@@ -192,6 +227,8 @@ def main() -> None:
     parser.add_argument("--period", type=date.fromisoformat, default=PERIOD)
     parser.add_argument("--pg", default=None, help="PostgreSQL admin URL (default: SQLite)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-embed", dest="embed", action="store_false",
+                        help="Leave the papers without embeddings (interests by words only).")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -212,6 +249,9 @@ def main() -> None:
     papers = load_papers(db)
     add_subscribers(db, args.subscribers)
     setup_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    embedded = embed_pool(db, folder, args.period) if args.embed else 0
+    embed_seconds = time.perf_counter() - started
     sink = Sink()
     config = load_config(environ={
         "PAPERWIRE_DATA_DIR": str(folder), "PAPERWIRE_SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
@@ -243,8 +283,11 @@ def main() -> None:
         "database": "postgresql" if args.pg else "sqlite",
         "papers": papers, "subscribers": args.subscribers, "period": args.period.isoformat(),
         "setup_seconds": round(setup_seconds, 1),
+        "embedded_candidates": embedded, "embed_seconds": round(embed_seconds, 1),
         "due": report.due, "sent": report.sent, "skipped": report.skipped,
         "failed": report.failed, "bounced": report.bounced,
+        "papers_per_digest": round(sum(d["papers"] for d in report.digests) / max(1, report.sent), 1),
+        "picks_per_digest": round(sum(d["picks"] for d in report.digests) / max(1, report.sent), 1),
         "smtp_received": received["count"], "smtp_expected": report.sent + parallel.sent,
         "average_message_bytes": average,
         "compose_seconds": round(report.compose_seconds, 2),

@@ -115,6 +115,19 @@ class Composer:
                                          gravity=self.gravity, now=self.now)
         return self._pools[key]
 
+    def prepare(self, wanted: list[tuple[str, Preferences]]) -> None:
+        """Before composing a batch of (period, preferences): let a matcher that can score
+        many interests at once do so."""
+        prefetch = getattr(self.matcher, "prefetch", None)
+        if prefetch is None:
+            return
+        by_period: dict[str, list[str]] = {}
+        for period, preferences in wanted:
+            by_period.setdefault(period, []).extend(preferences.interests)
+        for period, interests in by_period.items():
+            if interests:
+                prefetch(interests, self.pool(period).cards)
+
     def compose(self, subscriber_id: int, email: str, preferences: Preferences, period: str,
                 already_sent: set[str] | frozenset[str] = frozenset()) -> Digest:
         pool = self.pool(period)

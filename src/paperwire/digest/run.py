@@ -240,6 +240,8 @@ def _batch(run: DigestRun, batch: list[_Due], sender: Sender | None, report: Run
         pool_ids = {card.id for d in batch for card in run.composer.pool(d.period).cards}
         sent_before = digests.already_sent(connection, [d.subscriber.id for d in batch],
                                            list(pool_ids))
+    run.composer.prepare([(item.period, item.preferences) for item in batch
+                          if before.get(item.subscriber.id) is None])
     to_send: list[Digest] = []
     skipped: list[Digest] = []
     takeovers: list[tuple[digests.DigestRow, _Due]] = []
