@@ -16,7 +16,9 @@ from ..lists import end_of, parse_moment, utc_now
 from ..rank import trending as trending_score
 from ..store import Database
 from ..store.daily import PaperCard, latest_day, listed_in, ordered_cards
-from .interests import InterestMatcher, KeywordMatcher, keyword_hit, phrase_text
+from .interests import (
+    InterestMatcher, KeywordMatcher, keyword_hit, keyword_phrases, phrase_text,
+)
 from .preferences import Preferences
 from .schedule import period_last_day
 
@@ -62,6 +64,17 @@ class Pool:
     cards: list[PaperCard]
     why: dict[str, str]  # paper id -> trending breakdown in one line
     phrases: dict[str, str] = field(default_factory=dict)
+    category_keys: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def in_categories(self, card: PaperCard, wanted: set[str]) -> bool:
+        """Whether a card is in one of the categories (or archives, like "cs"). A paper
+        whose categories are unknown (Hugging Face listings carry none) is kept rather
+        than silently dropped."""
+        if card.id not in self.category_keys:
+            self.category_keys[card.id] = frozenset(
+                key for c in card.categories for key in (c, c.split(".")[0]))
+        keys = self.category_keys[card.id]
+        return not keys or not keys.isdisjoint(wanted)
 
     def phrase(self, card: PaperCard) -> str:
         if card.id not in self.phrases:
@@ -140,26 +153,20 @@ class Composer:
             for paper_id, match in self.matcher.match(preferences.interests, pool.cards).items():
                 reasons[paper_id] = (match.score, f"matches your interest '{match.interest}'")
         if preferences.keywords:
+            phrases = keyword_phrases(preferences.keywords)
             for card in fresh:
-                hit = keyword_hit(preferences.keywords, pool.phrase(card))
+                hit = keyword_hit(phrases, pool.phrase(card))
                 if hit is not None and card.id not in reasons:
                     reasons[card.id] = (1.0, f"mentions your keyword '{hit}'")
         rank = {card.id: index for index, card in enumerate(pool.cards)}
         personal = sorted((card for card in fresh if card.id in reasons),
                           key=lambda card: (-reasons[card.id][0], rank[card.id]))
         wanted = set(preferences.categories)
-        popular = [card for card in fresh if card.id not in reasons and _in_categories(card, wanted)]
+        popular = [card for card in fresh if card.id not in reasons
+                   and (not wanted or pool.in_categories(card, wanted))]
         count = preferences.count
         picks = min(len(personal), max(count - len(popular), math.ceil(count / 2)))
         digest.picks = [Pick(card, reasons[card.id][1], True) for card in personal[:picks]]
         digest.trending = [Pick(card, "trending: " + pool.why.get(card.id, ""), False)
                            for card in popular[:count - picks]]
         return digest
-
-
-def _in_categories(card: PaperCard, wanted: set[str]) -> bool:
-    """No chosen categories: all. A paper whose categories are unknown (Hugging Face
-    listings carry none) is kept rather than silently dropped."""
-    if not wanted or not card.categories:
-        return True
-    return any(c in wanted or c.split(".")[0] in wanted for c in card.categories)

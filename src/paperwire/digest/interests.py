@@ -61,6 +61,13 @@ class KeywordMatcher:
         self.threshold = threshold
         self._title: dict[str, frozenset[str]] = {}
         self._body: dict[str, frozenset[str]] = {}
+        self._interest_terms: dict[str, tuple[str, ...]] = {}
+        self._matches: dict[tuple[str, tuple[str, ...]], dict[str, float]] = {}
+
+    def _terms(self, interest: str) -> tuple[str, ...]:
+        if interest not in self._interest_terms:
+            self._interest_terms[interest] = terms(interest)
+        return self._interest_terms[interest]
 
     def _words(self, paper: MatchablePaper) -> tuple[frozenset[str], frozenset[str]]:
         if paper.id not in self._title:
@@ -69,24 +76,33 @@ class KeywordMatcher:
                 terms(paper.abstract + " " + " ".join(paper.ai_keywords)))
         return self._title[paper.id], self._body[paper.id]
 
-    def match(self, interests: Sequence[str], papers: Sequence[MatchablePaper]
-              ) -> dict[str, Match]:
-        wanted = [(interest, terms(interest)) for interest in interests]
-        found: dict[str, Match] = {}
-        for paper in papers:
-            title, body = self._words(paper)
-            best: Match | None = None
-            for interest, words in wanted:
-                if not words:
-                    continue
+    def _scores(self, interest: str, papers: Sequence[MatchablePaper],
+                ids: tuple[str, ...]) -> dict[str, float]:
+        """The papers one interest matches, with scores; kept per (interest, papers), as
+        many subscribers share interests and a run shares its papers."""
+        key = (interest, ids)
+        if key not in self._matches:
+            words = self._terms(interest)
+            scores: dict[str, float] = {}
+            for paper in papers if words else ():
+                title, body = self._words(paper)
                 points = [2 if w in title else 1 if w in body else 0 for w in words]
                 if sum(1 for p in points if p) < len(words) - len(words) // 3:
                     continue  # most words of the interest must appear
                 score = sum(points) / (2 * len(words))
-                if score >= self.threshold and (best is None or score > best.score):
-                    best = Match(score, interest)
-            if best is not None:
-                found[paper.id] = best
+                if score >= self.threshold:
+                    scores[paper.id] = score
+            self._matches[key] = scores
+        return self._matches[key]
+
+    def match(self, interests: Sequence[str], papers: Sequence[MatchablePaper]
+              ) -> dict[str, Match]:
+        ids = tuple(p.id for p in papers)
+        found: dict[str, Match] = {}
+        for interest in interests:
+            for paper_id, score in self._scores(interest, papers, ids).items():
+                if paper_id not in found or score > found[paper_id].score:
+                    found[paper_id] = Match(score, interest)
         return found
 
 
@@ -103,6 +119,7 @@ class SemanticMatcher:
         self.threshold = threshold
         self.fallback = fallback or KeywordMatcher()
         self._cache: dict[tuple[str, tuple[str, ...]], dict[str, float]] = {}
+        self._matches: dict[tuple[str, tuple[str, ...]], dict[str, float]] = {}
         self._broken = False
 
     def _scores(self, interest: str, ids: tuple[str, ...]) -> dict[str, float]:
@@ -110,6 +127,14 @@ class SemanticMatcher:
         if key not in self._cache:
             self._cache[key] = self._similarities(self._db, self._config, interest, list(ids))
         return self._cache[key]
+
+    def _above(self, interest: str, ids: tuple[str, ...]) -> dict[str, float]:
+        key = (interest, ids)
+        if key not in self._matches:
+            self._matches[key] = {paper_id: float(score) for paper_id, score
+                                  in self._scores(interest, ids).items()
+                                  if score >= self.threshold}
+        return self._matches[key]
 
     def prefetch(self, interests: Iterable[str], papers: Sequence[MatchablePaper]) -> None:
         """Score many new interests against the same papers in one model call (what
@@ -147,11 +172,9 @@ class SemanticMatcher:
             ids = tuple(p.id for p in papers)
             try:
                 for interest in interests:
-                    scores = self._scores(interest, ids)
-                    for paper_id, score in scores.items():
-                        if score >= self.threshold and (paper_id not in found
-                                                        or score > found[paper_id].score):
-                            found[paper_id] = Match(float(score), interest)
+                    for paper_id, score in self._above(interest, ids).items():
+                        if paper_id not in found or score > found[paper_id].score:
+                            found[paper_id] = Match(score, interest)
             except Exception:  # noqa: BLE001 - words still work without the model
                 log.exception("matching interests by meaning failed; using words for this run")
                 self._broken, found = True, {}
@@ -178,10 +201,14 @@ def phrase_text(text: str) -> str:
     return " " + " ".join(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP) + " "
 
 
-def keyword_hit(keywords: Iterable[str], paper_phrase_text: str) -> str | None:
+def keyword_phrases(keywords: Iterable[str]) -> list[tuple[str, str]]:
+    """(keyword, its phrase text) for the keywords that have words at all."""
+    return [(k, p) for k in keywords if (p := phrase_text(k)).strip()]
+
+
+def keyword_hit(phrases: Iterable[tuple[str, str]], paper_phrase_text: str) -> str | None:
     """The first keyword whose words appear, in order, in the paper's phrase text."""
-    for keyword in keywords:
-        words = phrase_text(keyword)
-        if words.strip() and words in paper_phrase_text:
+    for keyword, words in phrases:
+        if words in paper_phrase_text:
             return keyword
     return None

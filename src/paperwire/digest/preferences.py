@@ -45,13 +45,13 @@ class Preferences:
     def from_json(cls, raw: str | bytes | None) -> Preferences:
         """Stored preferences; anything unreadable falls back to defaults per field."""
         data = orjson.loads(raw) if raw else {}
-        defaults = cls()
         values = {}
-        for name in asdict(defaults):
-            try:
-                values[name] = _FIELDS[name](data.get(name, getattr(defaults, name)))
-            except (PreferenceError, TypeError, ValueError):
-                values[name] = getattr(defaults, name)
+        for name, check in _FIELDS.items():
+            if name in data:
+                try:
+                    values[name] = check(data[name])
+                except (PreferenceError, TypeError, ValueError):
+                    pass  # this field falls back to its default
         return cls(**values)
 
 
