@@ -4,6 +4,7 @@ once; 4xx retried, 5xx counted as bounces and pausing the subscriber."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -250,3 +251,26 @@ def test_the_serve_job_delivers_and_leaves_no_trace_when_idle(papers, smtp, tmp_
         assert scheduler.get_job("digests").next_run_time > datetime.now(timezone.utc)
     finally:
         scheduler.shutdown(wait=False)
+
+
+def test_a_slow_mail_server_does_not_make_live_claims_look_dead(papers, db_url, smtp, tmp_path,
+                                                                cli_env):
+    """The claims of a run that is still sending keep their heartbeat fresh, so a second
+    run with a short claim timeout leaves them alone."""
+    handler, port = smtp
+    handler.delay = 0.15
+    emails = _subscribers(papers, tmp_path, 40)
+    first = _run_process(db_url, cli_env, port, digest_send_threads=1,
+                         digest_claim_timeout_seconds=0.4)
+    deadline = time.time() + 60
+    while len(handler.received) < 3 and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.6)  # older than the claim timeout, but still being sent
+    second = _run_process(db_url, cli_env, port, digest_claim_timeout_seconds=0.4)
+    results = [run.communicate(timeout=120) for run in (first, second)]
+    assert json.loads(results[1][0])["busy"] > 0, "the second run came too late to compete"
+    assert [run.returncode for run in (first, second)] == [0, 0], results
+    time.sleep(0.2)
+    ids = message_ids(handler)
+    assert sorted(ids) == emails
+    assert all(len(seen) == 1 for seen in ids.values()), "a live claim was taken over"

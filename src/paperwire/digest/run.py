@@ -6,7 +6,8 @@ before it is sent and marked sent in its own transaction right after the server 
 it. A concurrent run finds the row and leaves it alone; a run that died leaves a claim
 whose heartbeat goes stale, and the next run takes it over and resends the same content
 with the same Message-ID (only the message in flight at the death can arrive twice).
-Claims are made a batch at a time, just before the batch is sent.
+Claims are made a batch at a time, just before the batch is sent, and their heartbeat is
+renewed while the batch is sending (a slow mail server must not make them look dead).
 """
 
 from __future__ import annotations
@@ -101,7 +102,6 @@ class DigestRun:
         self.renderer = Renderer(str(config.base_url))
         self.signer = signer_for(config)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._lock = threading.Lock()
 
     def message(self, digest: Digest):  # noqa: ANN201 - a paperwire.mail.OutgoingMessage
         from ..mail import OutgoingMessage
@@ -290,12 +290,36 @@ def _batch(run: DigestRun, batch: list[_Due], sender: Sender | None, report: Run
         for digest, _ in claimed:
             report.digests.append(_summary(digest, "would send"))
     else:
-        with ThreadPoolExecutor(max_workers=config.digest_send_threads) as pool:
+        with _heartbeat(run, [row for _, row in claimed if row is not None]), \
+                ThreadPoolExecutor(max_workers=config.digest_send_threads) as pool:
             for digest, outcome in zip((d for d, _ in claimed), pool.map(
                     lambda pair: _send_one(run, sender, *pair), claimed)):
                 setattr(report, outcome.status, getattr(report, outcome.status) + 1)
                 report.digests.append(_summary(digest, outcome.status))
     report.deliver_seconds += time.perf_counter() - started
+
+
+@contextmanager
+def _heartbeat(run: DigestRun, digest_ids: list[int]) -> Iterator[None]:
+    """Renew our claims' heartbeat every quarter of the claim timeout until the block ends."""
+    stop = threading.Event()
+    every = max(0.05, run.config.digest_claim_timeout_seconds / 4)
+
+    def beat() -> None:
+        while not stop.wait(every):
+            try:
+                with run.db.write() as connection:
+                    digests.heartbeat(connection, digest_ids, run.owner, time.time())
+            except Exception:  # noqa: BLE001 - try again at the next beat
+                log.warning("could not renew the digest claims' heartbeat", exc_info=True)
+
+    thread = threading.Thread(target=beat, name="digest-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _send_one(run: DigestRun, sender: Sender, digest: Digest, row_id: int) -> Outcome:
