@@ -174,7 +174,8 @@ async def one_click(request: Request, token: str = "") -> Response:
     try:
         subscriber = _subscriber(request, subscriptions.UNSUBSCRIBE, token)
     except InvalidToken as exc:
-        return PlainTextResponse(f"Not unsubscribed: {exc}.", status_code=400, headers=NO_STORE)
+        # 403 like any other POST without its authority (here the token, not CSRF).
+        return PlainTextResponse(f"Not unsubscribed: {exc}.", status_code=403, headers=NO_STORE)
     subscriptions.unsubscribe(request.app.state.db, subscriber)
     return PlainTextResponse("Unsubscribed: no more digests will be sent to this address.",
                              headers=NO_STORE)
