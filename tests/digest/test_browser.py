@@ -63,3 +63,56 @@ def test_digest_reads_well_wide_and_on_a_phone(sqlite_db: Database, tmp_path: Pa
                 context.close()
         finally:
             browser.close()
+
+
+def test_subscribe_confirm_and_choose_in_a_browser(tmp_path: Path):
+    """From any page's footer to a saved preference, in a real browser on a phone, with
+    the confirmation link read from the outbox."""
+    import re
+    from email import message_from_bytes, policy
+
+    from tests.conftest import run_cli, running_server
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")}
+    env.update(PAPERWIRE_DATA_DIR=str(tmp_path / "data"), HOME=str(tmp_path),
+               PAPERWIRE_JOBS_ENABLED="false")
+    run_cli("init", "--demo", env=env, check=True)
+    folder = os.environ.get("PAPERWIRE_SCREENSHOTS")
+    shots = (REPO / folder) if folder else tmp_path
+    with running_server(env) as base, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844},
+                                          is_mobile=True)
+            page = context.new_page()
+            page.goto(base + "/")
+            page.fill("#footer-email", "phone@example.org")
+            page.click(".footer-subscribe button")
+            page.wait_for_url("**/subscribe?email=*")
+            assert page.input_value("#subscribe-email") == "phone@example.org"
+            page.click(".subscribe-form button")
+            page.get_by_role("heading", name="Check your inbox").wait_for()
+            outbox = sorted((tmp_path / "data" / "outbox").glob("*.eml"))
+            body = message_from_bytes(outbox[-1].read_bytes(), policy=policy.default) \
+                .get_body(("plain",)).get_content()
+            path = re.search(r"https?://[^/\s]+(/subscribe/confirm\?token=\S+)", body).group(1)
+            page.goto(base + path)
+            page.get_by_role("button", name="Yes, confirm").click()
+            page.get_by_role("heading", name="You are subscribed").wait_for()
+            preferences = page.get_by_role("link", name="Choose what you get").get_attribute("href")
+            page.goto(base + re.sub(r"^https?://[^/]+", "", preferences))
+            page.check("input[name=frequency][value=weekly]")
+            page.select_option("select[name=weekday]", "4")
+            page.fill("input[name=timezone]", "Europe/Berlin")
+            page.fill("textarea[name=interests]", "video generation\nrobot manipulation")
+            page.get_by_role("button", name="Save").click()
+            page.get_by_text("Saved.").wait_for()
+            assert page.input_value("input[name=timezone]") == "Europe/Berlin"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            page.screenshot(path=str(shots / "subscription-phone.png"), full_page=True)
+            context.close()
+        finally:
+            browser.close()
+    listed = run_cli("subscribers", "list", "--json", env=env, check=True).stdout
+    assert '"weekly"' in listed and '"active"' in listed and "robot manipulation" in listed
