@@ -65,6 +65,10 @@ def world(community_db, data_dir):  # noqa: ANN001, ANN201
     return {"admin": admin, "member": member, "values": values, "query": query}
 
 
+# POSTs whose authority is a signed token in the request, not the visitor's CSRF token.
+SIGNED_TOKEN_POSTS = {"/unsubscribe/one-click"}
+
+
 def fill(path: str, values: dict[str, str]) -> str:
     def one(match: re.Match) -> str:
         name = match.group(1).split(":")[0]
@@ -116,6 +120,9 @@ def test_every_post_without_the_token_is_refused(community_db, data_dir, world) 
                 "decision": "approve", "name": "n", "day": "2025-02-25", "token": "t"}
         for path in posts:
             url = fill(path, world["values"])
+            if path in SIGNED_TOKEN_POSTS:  # RFC 8058: mail clients post without our cookie
+                assert client.post(url, data=form).status_code == 400, path
+                continue
             assert client.post(url, data=form).status_code == 403, path
             assert client.post(url, data={**form, "csrf": "forged"}).status_code == 403, path
             assert client.post(url, json=form).status_code == 403, path

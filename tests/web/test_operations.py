@@ -26,9 +26,14 @@ def test_readyz_is_ready_when_the_schema_is_current(papers_db):
 def test_readyz_is_not_ready_on_an_old_schema(papers_db):
     with papers_db.write() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '0001_papers'"))
-    with make_client(papers_db) as client:
-        answer = client.get("/readyz")
-        health = client.get("/healthz")
+    try:
+        with make_client(papers_db) as client:
+            answer = client.get("/readyz")
+            health = client.get("/healthz")
+    finally:  # the PostgreSQL test database is shared by the whole session
+        with papers_db.write() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = :head"),
+                               {"head": head_revision()})
     assert answer.status_code == 503 and answer.json()["status"] == "not ready"
     assert health.status_code == 200  # alive, just not ready for traffic
 
