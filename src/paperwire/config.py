@@ -219,9 +219,25 @@ SETTINGS: list[Setting] = [
             "message Paperwire sends."),
     Setting("smtp_pool_size", 4, "SMTP connections kept open and used at once.", kind="int"),
     Setting("smtp_timeout", 30.0, "Seconds to wait for the SMTP server.", kind="float"),
+    # --- workers (PostgreSQL task queue)
+    Setting("schedule_maintenance", "*/10 * * * *", "When workers prune old rate-limit "
+            "windows (cron, UTC; a 6th field counts seconds)."),
+    # --- search: keywords, embeddings, hybrid (issue 3)
+    Setting("embed_runtime", "onnx-int8", "How the embedding model runs: 'onnx-int8' (ONNX "
+            "Runtime, int8, fast on CPU) or 'torch' (sentence-transformers). Changing it "
+            "re-embeds every paper; vectors of two runtimes are never mixed."),
+    Setting("embed_in_serve", True, "Embed newly imported papers in the background while "
+            "`paperwire serve` runs.", kind="bool"),
+    Setting("embed_interval", 60.0, "Seconds between the background embedder's checks for "
+            "new papers.", kind="float"),
+    Setting("embed_batch_size", 128, "Papers embedded per batch (one transaction each).",
+            kind="int"),
+    Setting("search_exact_max", 100_000, "Up to this many vectors, semantic search is exact; "
+            "above it an HNSW index (a cache file in data_dir) answers.", kind="int"),
+    Setting("search_fusion_k", 60, "Reciprocal rank fusion constant for hybrid search.",
+            kind="int"),
     # --- community: sign-in, votes, comments, submissions, claims (issue 5)
     Setting("signin_link_minutes", 15, "How long a sign-in link works, in minutes (once).",
-            kind="int"),
     Setting("submission_max_age_days", 14, "Oldest paper (days since first published) that "
             "people may submit to the daily list.", kind="int"),
     Setting("submission_daily_limit", 5, "Submissions per person per day (UTC).", kind="int"),

@@ -31,9 +31,9 @@ def main(ctx: click.Context, database_url: str | None, config_file: str | None) 
 
 
 def _register() -> None:
-    from . import db, harvest, imports, mail, papers, serve, settings, users
+    from . import db, harvest, imports, mail, papers, search, serve, settings, users, worker
 
-    for module in (db, imports, papers, serve, settings, harvest, mail, users):
+    for module in (db, imports, papers, serve, settings, harvest, search, mail, users, worker):
         module.register(main)
 
 

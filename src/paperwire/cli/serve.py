@@ -44,13 +44,29 @@ def serve_command(app: AppContext, host: str | None, port: int | None, demo: boo
     host = host or config.host
     port = port or config.port
     stderr.print(f"Paperwire on http://{host}:{port}  (database {db!r})", markup=False)
-    scheduler = start_jobs(config, db) if (config.jobs_enabled if jobs is None else jobs) else None
+    run_jobs = config.jobs_enabled if jobs is None else jobs
+    scheduler = start_jobs(config, db) if run_jobs else None
+    embedder = start_background_embedder(config, db) if run_jobs and config.embed_in_serve else None
     try:
         uvicorn.run(create_app(config, db), host=host, port=port, log_level="info",
                     access_log=config.web_access_log, log_config=log_config)
     finally:
         if scheduler is not None:
             scheduler.shutdown()
+        if embedder is not None:
+            embedder.shutdown()
+
+
+def start_background_embedder(config, db):  # noqa: ANN001, ANN201
+    """Newly imported papers become searchable by meaning without anyone running a command."""
+    from ..embed.runner import BackgroundEmbedder
+    from ..search.semantic import embedder_for
+
+    background = BackgroundEmbedder(db, embedder_for(config), interval=config.embed_interval,
+                                    batch_size=config.embed_batch_size).start()
+    stderr.print(f"embedding new papers in the background ({background.embedder.key})",
+                 markup=False)
+    return background
 
 
 def register(group: click.Group) -> None:

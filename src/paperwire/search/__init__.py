@@ -1,8 +1,9 @@
 """Search by words and by meaning. The public surface is in api.py."""
 
 from .api import (
-    EmptyQuery, SearchError, SearchHit, SearchRequest, SearchResults, UnknownPaper, search, similar,
+    MODES, EmptyQuery, SearchError, SearchHit, SearchRequest, SearchResults, UnknownPaper, fuse,
+    search, similar, text_similarities,
 )
 
-__all__ = ["EmptyQuery", "SearchError", "SearchHit", "SearchRequest", "SearchResults",
-           "UnknownPaper", "search", "similar"]
+__all__ = ["MODES", "EmptyQuery", "SearchError", "SearchHit", "SearchRequest", "SearchResults",
+           "UnknownPaper", "fuse", "search", "similar", "text_similarities"]

@@ -1,23 +1,31 @@
 """The search contract that the CLI and the web app call.
 
-INTERIM implementation: plain case-insensitive substring matching over titles and
-abstracts, and "similar" as recent papers sharing the primary category. The search issue
-replaces the bodies (FTS5 / tsvector, embeddings, hybrid fusion) and keeps these signatures.
+Keyword search (FTS5 / tsvector), semantic search (stored embeddings, an in-process vector
+index) and hybrid search (reciprocal rank fusion of the two). Filters apply before the
+top-k is taken, in both rankings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
+import numpy as np
 import orjson
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
+from ..config import Config
 from ..store import Database
+from ..store import embeddings as stored
 from ..store.papers import get_paper
+from .filters import Filters
+from .fts import keyword_search
+from .query import ParsedQuery, parse_query
+from .vectors import day_number
 
 MODES = ("hybrid", "text", "semantic")
 MAX_LIMIT = 100
+MIN_DEPTH = 100  # each ranking's depth before fusion
 
 
 class SearchError(ValueError):
@@ -63,51 +71,176 @@ class SearchResults:
     notes: list[str] = field(default_factory=list)  # e.g. "semantic search unavailable: ..."
 
 
-def search(db: Database, request: SearchRequest) -> SearchResults:
-    words = request.query.split()
-    if not words:
+def search(db: Database, request: SearchRequest, config: Config | None = None) -> SearchResults:
+    if request.mode not in MODES:
+        raise SearchError(f"unknown mode {request.mode!r} (choose from {', '.join(MODES)})")
+    parsed = parse_query(request.query or "")
+    filters = Filters(request.since, request.until,
+                      list(dict.fromkeys(request.categories + parsed.categories)),
+                      list(dict.fromkeys(request.authors + parsed.authors)))
+    if not parsed.has_terms and not filters.any:
         raise EmptyQuery("type some words to search for")
-    where, params = [], {"limit": min(request.limit, MAX_LIMIT), "offset": request.offset}
-    for index, word in enumerate(words[:20]):
-        params[f"w{index}"] = f"%{word.lower()}%"
-        where.append(f"(LOWER(title) LIKE :w{index} OR LOWER(abstract) LIKE :w{index})")
-    if request.since:
-        where.append("published_at >= :since")
-        params["since"] = request.since.isoformat()
-    if request.until:
-        where.append("published_at < :until")
-        params["until"] = (request.until + timedelta(days=1)).isoformat()
-    for index, category in enumerate(request.categories):
-        where.append(f"id IN (SELECT paper_id FROM paper_categories WHERE category = :c{index})")
-        params[f"c{index}"] = category
-    for index, author in enumerate(request.authors):
-        where.append(f"LOWER(authors) LIKE :a{index}")
-        params[f"a{index}"] = f"%{author.lower()}%"
-    clause = " AND ".join(where)
+    limit = max(0, min(request.limit, MAX_LIMIT))
+    offset = max(0, request.offset)
+    depth = max(MIN_DEPTH, (offset + limit) * 2)
+    notes: list[str] = []
+    if not parsed.has_terms:
+        ranked = [(paper_id, 0.0, ["matches the filters"])
+                  for paper_id in _filtered_newest(db, filters, offset + limit)]
+        return _results(db, ranked[offset:], "text", notes, parsed)
+    mode = request.mode
+    semantic: list[tuple[str, float]] = []
+    if mode in ("hybrid", "semantic"):
+        semantic, why_not = _semantic(db, config, parsed, filters, depth)
+        if why_not:
+            notes.append(f"semantic search unavailable: {why_not}")
+            mode = "text"
+    keyword: list[tuple[str, float]] = []
+    if mode in ("hybrid", "text"):
+        with db.read() as connection:
+            keyword = keyword_search(connection, parsed, filters, depth)
+    if mode == "text":
+        ranked = [(i, s, [f"matches the words (rank {n})"]) for n, (i, s) in
+                  enumerate(keyword, 1)]
+    elif mode == "semantic":
+        ranked = [(i, s, [f"close in meaning (similarity {s:.2f})"]) for i, s in semantic]
+    else:
+        ranked = fuse(keyword, semantic, _fusion_k(config))
+    return _results(db, ranked[offset:offset + limit], mode, notes, parsed)
+
+
+def fuse(keyword: list[tuple[str, float]], semantic: list[tuple[str, float]], k: int = 60
+         ) -> list[tuple[str, float, list[str]]]:
+    """Reciprocal rank fusion: each ranking gives 1/(k + rank); best total first."""
+    scores: dict[str, float] = {}
+    reasons: dict[str, list[str]] = {}
+    for rank, (paper_id, _) in enumerate(keyword, 1):
+        scores[paper_id] = scores.get(paper_id, 0.0) + 1.0 / (k + rank)
+        reasons.setdefault(paper_id, []).append(f"matches the words (rank {rank})")
+    for rank, (paper_id, similarity) in enumerate(semantic, 1):
+        scores[paper_id] = scores.get(paper_id, 0.0) + 1.0 / (k + rank)
+        reasons.setdefault(paper_id, []).append(f"close in meaning (similarity {similarity:.2f})")
+    order = sorted(scores, key=lambda i: (-scores[i], i))
+    return [(i, scores[i], reasons[i]) for i in order]
+
+
+def _fusion_k(config: Config | None) -> int:
+    return config.search_fusion_k if config is not None else 60
+
+
+def _semantic(db: Database, config: Config | None, parsed: ParsedQuery, filters: Filters,
+              depth: int) -> tuple[list[tuple[str, float]], str | None]:
+    from .semantic import embedder_for, index_for, resolve_config
+    config = resolve_config(config)
+    index = index_for(db, config)
+    if len(index) == 0:
+        return [], "no papers are embedded yet (run `paperwire embed`)"
+    query_vector = embedder_for(config).encode([parsed.text])[0]
+    return index.search(query_vector, depth, _allowed(db, index, filters)), None
+
+
+def _allowed(db: Database, index, filters: Filters) -> np.ndarray | None:  # noqa: ANN001
+    """The filter as a mask over the index's rows: dates from the index itself, the rest
+    from the database."""
+    if not filters.any:
+        return None
+    mask = np.ones(len(index), dtype=bool)
+    low, high = filters.since, filters.until
+    if low or high:
+        days = index.days[:len(index)]
+        mask &= days != -1
+        if low:
+            mask &= days >= day_number(low)
+        if high:
+            mask &= days <= day_number(high)
+    if filters.needs_sql:
+        where, params = Filters(categories=filters.categories, authors=filters.authors).sql("p")
+        with db.read() as connection:
+            ids = connection.execute(text(
+                f"SELECT p.id FROM papers p WHERE {' AND '.join(where)}"), params).scalars()
+            rows = [index.rows[i] for i in ids if i in index.rows]
+        sql_mask = np.zeros(len(index), dtype=bool)
+        sql_mask[rows] = True
+        mask &= sql_mask
+    return mask
+
+
+def _filtered_newest(db: Database, filters: Filters, k: int) -> list[str]:
+    where, params = filters.sql("p")
+    params["k"] = k
     with db.read() as connection:
-        total = connection.execute(text(f"SELECT COUNT(*) FROM papers WHERE {clause}"),
-                                   params).scalar_one()
-        rows = connection.execute(text(
-            f"SELECT id, title, authors, categories, published_at FROM papers WHERE {clause} "
-            "ORDER BY published_at DESC, id LIMIT :limit OFFSET :offset"), params).all()
-    hits = [SearchHit(r.id, 1.0, r.title, orjson.loads(r.authors), r.categories.split(),
-                      r.published_at, [f"contains {', '.join(repr(w) for w in words[:5])}"])
-            for r in rows]
-    return SearchResults(hits, "text", total, ["interim substring search"])
+        return list(connection.execute(text(
+            f"SELECT p.id FROM papers p WHERE {' AND '.join(where)} "
+            "ORDER BY p.published_at DESC, p.id LIMIT :k"), params).scalars())
 
 
-def similar(db: Database, paper_id: str, limit: int = 10) -> list[SearchHit]:
+def _results(db: Database, ranked: list[tuple[str, float, list[str]]], mode: str,
+             notes: list[str], parsed: ParsedQuery | None) -> SearchResults:
+    ids = [paper_id for paper_id, _, _ in ranked]
+    rows = {}
+    if ids:
+        statement = text("SELECT id, title, abstract, authors, categories, published_at "
+                         "FROM papers WHERE id IN :ids").bindparams(
+                             bindparam("ids", expanding=True))
+        with db.read() as connection:
+            rows = {r.id: r for r in connection.execute(statement, {"ids": ids})}
+    hits = []
+    for paper_id, score, reasons in ranked:
+        row = rows.get(paper_id)
+        if row is None:  # deleted meanwhile
+            continue
+        hits.append(SearchHit(row.id, float(score), row.title, orjson.loads(row.authors),
+                              row.categories.split(), row.published_at,
+                              _words_found(parsed, row) + list(reasons)))
+    return SearchResults(hits, mode, None, notes)
+
+
+def _words_found(parsed: ParsedQuery | None, row) -> list[str]:  # noqa: ANN001
+    if parsed is None or not parsed.words:
+        return []
+    haystack = f"{row.title} {row.abstract}".lower()
+    found = [w for w in parsed.ranked_words() if w.lower() in haystack][:6]
+    return [f"contains {', '.join(repr(w) for w in found)}"] if found else []
+
+
+def similar(db: Database, paper_id: str, limit: int = 10,
+            config: Config | None = None) -> list[SearchHit]:
+    """The papers closest in meaning to a paper; by shared words while it has no vector."""
+    from .semantic import index_for, resolve_config
     with db.read() as connection:
         paper = get_paper(connection, paper_id)
-        if paper is None:
-            raise UnknownPaper(paper_id)
-        category = paper.record.primary_category
-        if not category:
-            return []
-        rows = connection.execute(text(
-            "SELECT p.id, p.title, p.authors, p.categories, p.published_at FROM papers p "
-            "JOIN paper_categories c ON c.paper_id = p.id AND c.category = :category "
-            "WHERE p.id <> :id ORDER BY p.published_at DESC LIMIT :limit"),
-            {"category": category, "id": paper_id, "limit": limit}).all()
-    return [SearchHit(r.id, 0.0, r.title, orjson.loads(r.authors), r.categories.split(),
-                      r.published_at, [f"also in {category}"]) for r in rows]
+    if paper is None:
+        raise UnknownPaper(paper_id)
+    limit = max(0, min(limit, MAX_LIMIT))
+    config = resolve_config(config)
+    index = index_for(db, config)
+    row = index.rows.get(paper_id)
+    if row is not None:
+        with db.read() as connection:
+            vector = stored.vectors_for(connection, index.model, [paper_id]).get(paper_id)
+        if vector is not None:
+            found = [(i, s) for i, s in index.search(vector, limit + 1) if i != paper_id][:limit]
+            ranked = [(i, s, [f"close in meaning (similarity {s:.2f})"]) for i, s in found]
+            return _results(db, ranked, "semantic", [], None).hits
+    parsed = parse_query(paper.record.title or "")
+    with db.read() as connection:
+        found = [(i, s) for i, s in keyword_search(connection, parsed, Filters(), limit + 1)
+                 if i != paper_id][:limit]
+    ranked = [(i, s, ["shares words with its title"]) for i, s in found]
+    return _results(db, ranked, "text", [], None).hits
+
+
+def text_similarities(db: Database, config: Config | None, text_value: str,
+                      paper_ids: list[str]) -> dict[str, float]:
+    """Cosine similarity of a text's embedding to the stored vectors of these papers
+    (papers without a vector are left out). For the digest: how close each candidate
+    is to what a reader cares about."""
+    from .semantic import embedder_for, resolve_config
+    config = resolve_config(config)
+    embedder = embedder_for(config)
+    with db.read() as connection:
+        vectors = stored.vectors_for(connection, embedder.key, paper_ids)
+    if not vectors:
+        return {}
+    query = embedder.encode([text_value or ""])[0]
+    return {paper_id: float(np.dot(vector, query)) for paper_id, vector in vectors.items()}

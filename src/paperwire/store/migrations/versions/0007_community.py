@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_community"
-down_revision = "0005_rate_limits"
+down_revision = "0006_search"
 branch_labels = None
 depends_on = None
 

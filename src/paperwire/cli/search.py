@@ -1,0 +1,137 @@
+"""`paperwire search`, `paperwire similar` and `paperwire embed`."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from datetime import date
+
+import click
+from rich.table import Table
+
+from .. import search as search_api
+from ..store.papers import resolve_paper_id
+from .context import AppContext, pass_app
+from .output import count_progress, emit_json, json_option, stderr, stdout
+
+
+def _parse_date(_ctx, _param, value: str | None) -> date | None:  # noqa: ANN001
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _print_hits(hits: list[search_api.SearchHit], as_json: bool) -> None:
+    if as_json:
+        emit_json([asdict(hit) for hit in hits])
+        return
+    if not hits:
+        stdout.print("No papers match.", markup=False)
+        return
+    table = Table("id", "score", "published", "title", "authors")
+    for hit in hits:
+        authors = ", ".join(hit.authors[:3]) + (" et al." if len(hit.authors) > 3 else "")
+        table.add_row(hit.id, f"{hit.score:.3f}", (hit.published or "")[:10], hit.title, authors)
+    stdout.print(table)
+
+
+@click.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--limit", type=click.IntRange(1, search_api.api.MAX_LIMIT), default=10,
+              show_default=True, help="How many papers to show.")
+@click.option("--mode", type=click.Choice(search_api.MODES), default="hybrid", show_default=True,
+              help="By words (text), by meaning (semantic) or both fused (hybrid).")
+@click.option("--since", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Only papers published on or after this day.")
+@click.option("--until", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Only papers published on or before this day.")
+@click.option("--category", "categories", multiple=True, metavar="CAT",
+              help="Only papers in this arXiv category (repeatable), e.g. cs.LG.")
+@click.option("--author", "authors", multiple=True, metavar="NAME",
+              help="Only papers with an author whose name contains this (repeatable).")
+@json_option
+@pass_app
+def search_command(app: AppContext, query: tuple[str, ...], limit: int, mode: str,
+                   since: date | None, until: date | None, categories: tuple[str, ...],
+                   authors: tuple[str, ...], as_json: bool) -> None:
+    """Find papers by words and by meaning.
+
+    The query takes words, "quoted phrases", author:NAME and cat:CODE, e.g.
+    paperwire search '"diffusion model" author:Ho cat:cs.LG'.
+    """
+    request = search_api.SearchRequest(" ".join(query), mode=mode, limit=limit, since=since,
+                                       until=until, categories=list(categories),
+                                       authors=list(authors))
+    try:
+        results = search_api.search(app.database(), request, app.config)
+    except search_api.SearchError as exc:
+        raise click.UsageError(str(exc)) from None
+    for note in results.notes:
+        stderr.print(f"note: {note}", markup=False)
+    _print_hits(results.hits, as_json)
+
+
+@click.command("similar")
+@click.argument("paper_id")
+@click.option("--limit", type=click.IntRange(1, search_api.api.MAX_LIMIT), default=10,
+              show_default=True, help="How many papers to show.")
+@json_option
+@pass_app
+def similar_command(app: AppContext, paper_id: str, limit: int, as_json: bool) -> None:
+    """List the papers closest in meaning to a paper (an arXiv id, DOI or stored id)."""
+    db = app.database()
+    with db.read() as connection:
+        key = resolve_paper_id(connection, paper_id)
+    try:
+        if key is None:
+            raise search_api.UnknownPaper(paper_id)
+        hits = search_api.similar(db, key, limit, app.config)
+    except search_api.UnknownPaper:
+        click.echo(f"Error: no stored paper has the id {paper_id!r}", err=True)
+        sys.exit(1)
+    _print_hits(hits, as_json)
+
+
+@click.command("embed")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=None,
+              help="Papers per batch, one transaction each (default: embed_batch_size).")
+@click.option("--limit", type=click.IntRange(1), default=None,
+              help="Embed at most this many papers, then stop (run again to continue).")
+@json_option
+@pass_app
+def embed_command(app: AppContext, batch_size: int | None, limit: int | None,
+                  as_json: bool) -> None:
+    """Compute the missing embeddings (new papers, changed texts, or all after a model change).
+
+    Runs in batches with a progress bar; an interrupted run keeps its finished batches and
+    the next run continues. Safe while `paperwire serve` runs.
+    """
+    from ..embed.runner import embed_missing
+    from ..search.semantic import embedder_for
+    from ..store.embeddings import count_pending
+
+    db = app.database()
+    try:
+        embedder = embedder_for(app.config)
+    except ValueError as exc:
+        raise click.UsageError(f"configuration: {exc}") from None
+    with db.read() as connection:
+        pending = count_pending(connection, embedder.key)
+    total = min(pending, limit) if limit else pending
+    with count_progress(f"embedding ({embedder.key})", total) as advance:
+        report = embed_missing(db, embedder, batch_size=batch_size or app.config.embed_batch_size,
+                               limit=limit, progress=advance)
+    if as_json:
+        emit_json({"model": embedder.key, **asdict(report)})
+    else:
+        stdout.print(f"embedded {report.embedded:,} papers with {embedder.key} "
+                     f"({report.unchanged:,} re-checked, unchanged)", markup=False)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(search_command)
+    group.add_command(similar_command)
+    group.add_command(embed_command)

@@ -1,0 +1,72 @@
+"""The tasks workers run. Each is a thin call into the library, the same one `serve`
+schedules in-process on the embedded default."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import procrastinate
+
+from ..config import Config
+from ..jobs import run_source_job, scheduled_sources
+from ..store import Database
+from ..store.rate_limits import forget_before
+
+log = logging.getLogger("paperwire.worker")
+
+
+def harvest_lock(source: str) -> str:
+    return f"harvest:{source}"
+
+
+def register_tasks(app: procrastinate.App, config: Config, db: Database) -> None:
+    @app.task(name="paperwire.harvest", queue="harvest")
+    def harvest(source: str) -> dict:
+        """One harvest of a source (deferred on demand, queued at most once at a time)."""
+        reports = run_source_job(db, config, source)
+        return {"source": source, "runs": [r.status for r in reports]}
+
+    def scheduled_harvest(source: str):  # noqa: ANN202
+        def run(timestamp: int) -> dict:
+            log.info("scheduled harvest of %s for %s", source, timestamp)
+            reports = run_source_job(db, config, source)
+            return {"source": source, "timestamp": timestamp,
+                    "runs": [r.status for r in reports]}
+        return run
+
+    for scheduled in scheduled_sources(config):
+        task = app.task(name=f"paperwire.scheduled_harvest.{scheduled.name}", queue="harvest",
+                        lock=harvest_lock(scheduled.name))(scheduled_harvest(scheduled.name))
+        app.periodic(cron=scheduled.cron, periodic_id=scheduled.name)(task)
+
+    @app.periodic(cron=config.schedule_maintenance, periodic_id="prune")
+    @app.task(name="paperwire.prune_rate_limits", queue="maintenance")
+    def prune_rate_limits(timestamp: int) -> int:
+        """Forget rate-limit windows older than a day."""
+        with db.write() as connection:
+            return forget_before(connection, int(time.time()) - 86_400)
+
+    register_maintenance(app)
+
+
+def defer_harvest(app: procrastinate.App, source: str) -> int | None:
+    """Queue one harvest; None when one for this source is already waiting."""
+    try:
+        return app.configure_task("paperwire.harvest", queueing_lock=harvest_lock(source),
+                                  lock=harvest_lock(source)).defer(source=source)
+    except procrastinate.exceptions.AlreadyEnqueued:
+        return None
+
+
+def register_maintenance(app: procrastinate.App) -> None:
+    @app.periodic(cron="* * * * *", periodic_id="stalled")
+    @app.task(name="paperwire.requeue_stalled", queue="maintenance", pass_context=True)
+    async def requeue_stalled(context: procrastinate.JobContext, timestamp: int) -> int:
+        """Jobs of a worker that died (no heartbeat for a minute) go back in the queue."""
+        manager = context.app.job_manager
+        stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=60))
+        for job in stalled:
+            log.warning("requeueing job %s (%s): its worker stopped", job.id, job.task_name)
+            await manager.retry_job(job)
+        return len(stalled)
