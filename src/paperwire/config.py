@@ -244,6 +244,29 @@ SETTINGS: list[Setting] = [
     Setting("submission_trusted_after", 1, "Approved submissions an account needs before its "
             "submissions are listed without waiting for an admin.", kind="int"),
     Setting("comment_max_chars", 10000, "Longest comment, in characters.", kind="int"),
+    # --- email digests (issue 6)
+    Setting("digest_jobs_enabled", True, "Deliver due digests inside `paperwire serve` "
+            "(every digest_interval_seconds).", kind="bool"),
+    Setting("digest_interval_seconds", 300, "How often `serve` looks for due digests.",
+    Setting("digest_pool_size", 300, "Trending papers of a period that digests choose from "
+            "(the best first).", kind="int"),
+    Setting("digest_send_threads", 4, "Digests sent at once during a run (per process).",
+    Setting("digest_workers", 1, "Processes a digest run shares its subscribers among "
+            "(building messages is CPU work: one per core helps large lists).", kind="int"),
+    Setting("digest_send_attempts", 4, "Tries per digest when the mail server answers with a "
+            "temporary (4xx) failure.", kind="int"),
+    Setting("digest_retry_backoff_seconds", 2.0, "Pause before the first retry of a temporary "
+            "failure; it doubles on each retry.", kind="float"),
+    Setting("digest_bounce_limit", 3, "Permanent (5xx) failures after which a subscriber is "
+            "paused.", kind="int"),
+    Setting("digest_claim_timeout_seconds", 300.0, "How old a claimed, unsent digest must be "
+            "before another run takes it over (its run died).", kind="float"),
+    Setting("digest_confirm_max_age", 7 * 86400, "Seconds a subscription confirmation link "
+            "stays valid.", kind="int"),
+    Setting("digest_link_max_age", 400 * 86400, "Seconds the preferences and unsubscribe links "
+            "in an email stay valid.", kind="int"),
+    Setting("digest_confirm_resend_seconds", 600, "Least time between two confirmation emails "
+            "to one address.", kind="int"),
 ]
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}

@@ -31,9 +31,11 @@ def main(ctx: click.Context, database_url: str | None, config_file: str | None) 
 
 
 def _register() -> None:
-    from . import db, harvest, imports, mail, papers, search, serve, settings, users, worker
+    from . import (db, digest, harvest, imports, mail, papers, search, serve, settings,
+                   subscribers, users, worker)
 
-    for module in (db, imports, papers, serve, settings, harvest, search, mail, users, worker):
+    for module in (db, imports, papers, serve, settings, harvest, search, mail, users,
+                   subscribers, digest, worker):
         module.register(main)
 
 

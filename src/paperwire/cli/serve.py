@@ -19,7 +19,8 @@ from .output import stderr
                    "(default: the demo_on_empty setting).")
 @click.option("--jobs/--no-jobs", default=None,
               help="Run the scheduled harvests in the background (default: the jobs_enabled "
-                   "setting; which sources and when: harvest_sources and schedule_*).")
+                   "setting; which sources and when: harvest_sources and schedule_*). "
+                   "--no-jobs also stops digest delivery (digest_jobs_enabled).")
 @pass_app
 def serve_command(app: AppContext, host: str | None, port: int | None, demo: bool | None,
                   jobs: bool | None) -> None:
@@ -47,12 +48,18 @@ def serve_command(app: AppContext, host: str | None, port: int | None, demo: boo
     run_jobs = config.jobs_enabled if jobs is None else jobs
     scheduler = start_jobs(config, db) if run_jobs else None
     embedder = start_background_embedder(config, db) if run_jobs and config.embed_in_serve else None
+    digests = None
+    if config.digest_jobs_enabled and jobs is not False:
+        from ..digest.job import start_digest_jobs
+        digests = start_digest_jobs(db, config)
     try:
         uvicorn.run(create_app(config, db), host=host, port=port, log_level="info",
                     access_log=config.web_access_log, log_config=log_config)
     finally:
         if scheduler is not None:
             scheduler.shutdown()
+        if digests is not None:
+            digests.shutdown(wait=False)
         if embedder is not None:
             embedder.shutdown()
 

@@ -12,6 +12,12 @@ from email.utils import formatdate, make_msgid, parseaddr
 from .addresses import InvalidAddress, normalize_address
 
 
+# Lines up to RFC 5322's hard limit: with the default 78, a header holding a long URL
+# (List-Unsubscribe) is rewritten as RFC 2047 encoded words, which mail clients do not
+# read as a URL, and the folding costs more than the rest of building the message.
+_POLICY = SMTP.clone(max_line_length=998)
+
+
 class HeaderInjection(ValueError):
     pass
 
@@ -48,7 +54,7 @@ def build_message(message: OutgoingMessage, mail_from: str) -> EmailMessage:
         recipient = normalize_address(message.to)
     except InvalidAddress as error:
         raise InvalidAddress(f"recipient: {error}") from None
-    built = EmailMessage(policy=SMTP)
+    built = EmailMessage(policy=_POLICY)
     built["From"] = _check_header("From", mail_from)
     built["To"] = recipient
     built["Subject"] = _check_header("Subject", message.subject)

@@ -1,0 +1,216 @@
+"""Delivery against a real SMTP server (aiosmtpd on 127.0.0.1), counting what it received:
+exactly one digest per subscriber and period, also across a killed run and two runs at
+once; 4xx retried, 5xx counted as bounces and pausing the subscriber."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+import pytest
+
+from paperwire.digest.run import run_digests
+from paperwire.store import Database
+from paperwire.store import subscribers as store
+from tests.conftest import REPO
+
+from .conftest import PERIOD, add, make_config
+
+
+def message_ids(handler) -> dict[str, list[str]]:  # noqa: ANN001
+    by_recipient: dict[str, list[str]] = defaultdict(list)
+    for received in list(handler.received):
+        for recipient in received.recipients:
+            by_recipient[recipient].append(received.message["Message-ID"])
+    return by_recipient
+
+
+def test_one_digest_each_and_none_on_rerun(papers, smtp, tmp_path):
+    handler, port = smtp
+    config = make_config(tmp_path, port)
+    for i in range(5):
+        add(papers, config, f"reader{i}@example.org", interests=["retrieval"])
+    report = run_digests(papers, config, period_date=PERIOD)
+    assert (report.due, report.sent) == (5, 5)
+    again = run_digests(papers, config, period_date=PERIOD)
+    assert (again.sent, again.done_before) == (0, 5)
+    ids = message_ids(handler)
+    assert sorted(ids) == [f"reader{i}@example.org" for i in range(5)]
+    assert all(len(v) == 1 for v in ids.values())
+    message = handler.received[0].message
+    assert message.get_content_type() == "multipart/alternative"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "<https://papers.example.org/unsubscribe/one-click?token=" in message["List-Unsubscribe"]
+    assert "<mailto:unsubscribe@paperwire.test?subject=" in message["List-Unsubscribe"]
+    raw = handler.received[0].data.decode()
+    assert re.search(r"^List-Unsubscribe: <https://papers\.example\.org/unsubscribe/one-click"
+                     r"\?token=[^>\s]+>, <mailto:", raw, re.M), "a mail client must read the URL"
+    assert "=?utf-8?" not in raw.split("\r\n\r\n")[0].split("Subject:")[0]
+
+
+def test_next_period_sends_only_new_papers(papers, smtp, tmp_path):
+    from datetime import timedelta
+
+    handler, port = smtp
+    config = make_config(tmp_path, port)
+    add(papers, config, "reader@example.org")
+    run_digests(papers, config, period_date=PERIOD)
+    report = run_digests(papers, config, period_date=PERIOD + timedelta(days=1))
+    assert report.skipped == 1 and report.sent == 0  # same window: nothing new, not sent
+    assert len(handler.received) == 1
+
+
+def test_temporary_failures_are_retried(papers, smtp, tmp_path):
+    handler, port = smtp
+    handler.fail_first["slow@example.org"] = (2, "451 4.3.0 try again later")
+    config = make_config(tmp_path, port)
+    add(papers, config, "slow@example.org")
+    report = run_digests(papers, config, period_date=PERIOD)
+    assert report.sent == 1 and handler.attempts["slow@example.org"] == 3
+    assert len(handler.to("slow@example.org")) == 1
+
+
+def test_exhausted_retries_fail_and_the_next_run_sends_it(papers, smtp, tmp_path):
+    handler, port = smtp
+    handler.fail_first["later@example.org"] = (2, "421 4.7.0 busy")
+    config = make_config(tmp_path, port, digest_send_attempts=2)
+    add(papers, config, "later@example.org")
+    assert run_digests(papers, config, period_date=PERIOD).failed == 1
+    report = run_digests(papers, config, period_date=PERIOD)
+    assert (report.sent, report.taken_over) == (1, 1)
+    assert len(handler.to("later@example.org")) == 1
+
+
+def test_permanent_failures_bounce_and_pause_after_the_limit(papers, smtp, tmp_path):
+    from datetime import timedelta
+
+    handler, port = smtp
+    handler.replies["gone@example.org"] = "550 5.1.1 no such user"
+    config = make_config(tmp_path, port, digest_bounce_limit=2)
+    subscriber_id = add(papers, config, "gone@example.org")
+    add(papers, config, "fine@example.org")
+    first = run_digests(papers, config, period_date=PERIOD)
+    assert (first.sent, first.bounced) == (1, 1)
+    assert handler.attempts["gone@example.org"] == 1  # a 5xx is never retried
+    with papers.write() as connection:  # forget what was sent, so the next day has papers
+        connection.exec_driver_sql("DELETE FROM sent_papers")
+    second = run_digests(papers, config, period_date=PERIOD + timedelta(days=1))
+    assert second.bounced == 1
+    with papers.read() as connection:
+        gone = store.by_id(connection, subscriber_id)
+    assert gone.status == "paused" and gone.bounce_count == 2
+    with papers.write() as connection:
+        connection.exec_driver_sql("DELETE FROM sent_papers")
+    third = run_digests(papers, config, period_date=PERIOD + timedelta(days=2))
+    assert third.due == 1  # the paused subscriber is no longer due
+
+
+def test_dry_run_sends_and_records_nothing(papers, smtp, tmp_path):
+    handler, port = smtp
+    config = make_config(tmp_path, port)
+    add(papers, config, "reader@example.org")
+    report = run_digests(papers, config, period_date=PERIOD, dry_run=True)
+    assert report.digests[0]["status"] == "would send" and report.run_id is None
+    assert handler.received == []
+    assert run_digests(papers, config, period_date=PERIOD).sent == 1
+
+
+def test_only_one_subscriber(papers, smtp, tmp_path):
+    handler, port = smtp
+    config = make_config(tmp_path, port)
+    add(papers, config, "one@example.org")
+    add(papers, config, "two@example.org")
+    report = run_digests(papers, config, period_date=PERIOD, only="ONE@example.org")
+    assert report.sent == 1 and list(message_ids(handler)) == ["one@example.org"]
+
+
+def test_due_now_uses_the_subscribers_clock(papers, smtp, tmp_path):
+    from datetime import datetime, timezone
+
+    handler, port = smtp
+    config = make_config(tmp_path, port)
+    add(papers, config, "early@example.org", hour=6, timezone="Asia/Tokyo")
+    add(papers, config, "late@example.org", hour=20, timezone="America/New_York")
+    now = datetime(2025, 2, 27, 12, tzinfo=timezone.utc)  # 21:00 Tokyo, 07:00 New York
+    report = run_digests(papers, config, now=now)
+    assert report.due == 1 and list(message_ids(handler)) == ["early@example.org"]
+
+
+# --- processes: killed halfway, and two at once --------------------------------------
+
+def _subscribers(db: Database, tmp_path, count: int) -> list[str]:  # noqa: ANN001
+    config = make_config(tmp_path, None)
+    emails = [f"reader{i:03d}@example.org" for i in range(count)]
+    for email in emails:
+        add(db, config, email)
+    return emails
+
+
+def _run_process(db_url: str, cli_env: dict, port: int, **settings: object) -> subprocess.Popen:
+    env = dict(cli_env, PAPERWIRE_SMTP_URL=f"smtp://127.0.0.1:{port}",
+               PAPERWIRE_MAIL_FROM="Paperwire <digest@paperwire.test>",
+               **{f"PAPERWIRE_{k.upper()}": str(v) for k, v in settings.items()})
+    return subprocess.Popen([sys.executable, "-m", "paperwire", "--db", db_url, "digest", "run",
+                             "--period", PERIOD.isoformat(), "--json"], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_killed_run_is_completed_by_the_next_exactly_once(papers, db_url, smtp, tmp_path,
+                                                             cli_env):
+    handler, port = smtp
+    handler.delay = 0.05
+    emails = _subscribers(papers, tmp_path, 40)
+    process = _run_process(db_url, cli_env, port, digest_send_threads=1)
+    deadline = time.time() + 60
+    while len(handler.received) < 10 and time.time() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.kill()
+    process.wait()
+    received_at_kill = len(handler.received)
+    assert 10 <= received_at_kill < 40, "the run was not killed halfway"
+    time.sleep(0.6)
+    rerun = _run_process(db_url, cli_env, port, digest_claim_timeout_seconds=0.5)
+    out, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err
+    time.sleep(0.2)
+    ids = message_ids(handler)
+    assert sorted(ids) == emails
+    for email, seen in ids.items():
+        assert len(set(seen)) == 1, f"{email} got two different digests"
+    repeated = [email for email, seen in ids.items() if len(seen) > 1]
+    assert len(repeated) <= 1  # only the one in flight at the kill, with the same Message-ID
+    with papers.read() as connection:
+        statuses = dict(connection.exec_driver_sql(
+            "SELECT status, COUNT(*) FROM digests GROUP BY status").all())
+    assert statuses == {"sent": 40}
+
+
+def test_two_runs_at_once_send_exactly_one_each(papers, db_url, smtp, tmp_path, cli_env):
+    handler, port = smtp
+    handler.delay = 0.01
+    emails = _subscribers(papers, tmp_path, 60)
+    runs = [_run_process(db_url, cli_env, port, digest_send_threads=2) for _ in range(2)]
+    results = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    time.sleep(0.2)
+    ids = message_ids(handler)
+    assert sorted(ids) == emails
+    assert all(len(seen) == 1 for seen in ids.values())
+    import json
+    reports = [json.loads(out) for out, _ in results]
+    assert sum(r["sent"] for r in reports) == 60
+
+
+def test_worker_processes_share_a_run_exactly_once(papers, smtp, tmp_path):
+    handler, port = smtp
+    emails = _subscribers(papers, tmp_path, 450)
+    config = make_config(tmp_path, port)
+    report = run_digests(papers, config, period_date=PERIOD, workers=2)
+    assert (report.shards, report.due, report.sent) == (2, 450, 450)
+    time.sleep(0.2)
+    ids = message_ids(handler)
+    assert sorted(ids) == emails and all(len(seen) == 1 for seen in ids.values())
+    assert run_digests(papers, config, period_date=PERIOD, workers=2).sent == 0
