@@ -238,6 +238,7 @@ SETTINGS: list[Setting] = [
             kind="int"),
     # --- community: sign-in, votes, comments, submissions, claims (issue 5)
     Setting("signin_link_minutes", 15, "How long a sign-in link works, in minutes (once).",
+            kind="int"),
     Setting("submission_max_age_days", 14, "Oldest paper (days since first published) that "
             "people may submit to the daily list.", kind="int"),
     Setting("submission_daily_limit", 5, "Submissions per person per day (UTC).", kind="int"),
@@ -248,9 +249,11 @@ SETTINGS: list[Setting] = [
     Setting("digest_jobs_enabled", True, "Deliver due digests inside `paperwire serve` "
             "(every digest_interval_seconds).", kind="bool"),
     Setting("digest_interval_seconds", 300, "How often `serve` looks for due digests.",
+            kind="int"),
     Setting("digest_pool_size", 300, "Trending papers of a period that digests choose from "
             "(the best first).", kind="int"),
     Setting("digest_send_threads", 4, "Digests sent at once during a run (per process).",
+            kind="int"),
     Setting("digest_workers", 1, "Processes a digest run shares its subscribers among "
             "(building messages is CPU work: one per core helps large lists).", kind="int"),
     Setting("digest_send_attempts", 4, "Tries per digest when the mail server answers with a "
