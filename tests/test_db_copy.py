@@ -69,6 +69,12 @@ def test_copy_moves_everything_and_verifies(source, empty_target):
     assert by_name["rate_limits"].target_rows == 1
     assert [tuple(r) for r in _papers(empty_target)] == [tuple(r) for r in _papers(source)]
     assert seen[-1][1] == seen[-1][2]  # progress reaches each table's total
+    # The target's own keyword index covers the copied papers.
+    from paperwire.search.api import SearchRequest, search
+    title = _papers(source)[0][1]
+    word = max(title.split(), key=len).strip(".,:;()")
+    found = search(empty_target, SearchRequest(query=word, mode="text", limit=100))
+    assert _papers(source)[0][0] in [hit.id for hit in found.hits]
     # Sequences follow the copied ids: the next import run gets a fresh id.
     load_demo(empty_target)
     with empty_target.read() as connection:

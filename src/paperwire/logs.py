@@ -43,8 +43,12 @@ def logging_config(log_format: str, level: str = "INFO") -> dict[str, Any]:
         "formatters": {"main": formatter},
         "handlers": {"main": handler},
         "root": {"handlers": ["main"], "level": level},
-        "loggers": {name: {"handlers": ["main"], "level": level, "propagate": False}
-                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+        "loggers": {
+            **{name: {"handlers": ["main"], "level": level, "propagate": False}
+               for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+            # Migrations announce their dialect on every start; only problems matter here.
+            "alembic": {"level": "WARNING"},
+        },
     }
 
 

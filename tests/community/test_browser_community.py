@@ -104,3 +104,17 @@ def test_the_community_flow(site, open_page, shots) -> None:  # noqa: ANN001
     assert "Platypus transformers for echolocation" in titles
     assert "submitted by reader" in page.goto(f"{base}/papers/{SUBMITTED}").text()
     assert not member.errors and not member.dialogs, bad
+
+
+def test_voting_without_javascript(site, open_page) -> None:  # noqa: ANN001
+    base, data = site
+    page = open_page(java_script_enabled=False).page
+    sign_in(page, base, data, "nojs@example.org")
+    page.goto(f"{base}/papers/{PAPER}")
+    before = int(page.locator(".vote-form .count").inner_text())
+    page.locator(".vote-form button").click()  # a plain form POST, answered by a redirect
+    page.wait_for_url(f"**/papers/{PAPER}")
+    assert int(page.locator(".vote-form .count").inner_text()) == before + 1
+    page.locator(".vote-form button").click()  # and back
+    page.wait_for_url(f"**/papers/{PAPER}")
+    assert int(page.locator(".vote-form .count").inner_text()) == before

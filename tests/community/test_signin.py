@@ -99,3 +99,22 @@ def test_people_choose_the_name_others_see(app_client, data_dir) -> None:  # noq
     for bad in ["", "   ", "x" * 41]:
         assert app_client.post("/account/name", data={"csrf": token, "name": bad}
                                ).status_code == 422
+
+
+def test_sign_in_mail_over_smtp_and_failures_change_nothing_visible(community_db, data_dir) -> None:  # noqa: ANN001
+    from ..smtp_server import RecordingHandler, smtp_server
+    handler = RecordingHandler(replies={"bounce@example.org": "550 no such user"})
+    with smtp_server(handler=handler) as (_, port), \
+            make_client(community_db, data_dir, smtp_url=f"smtp://127.0.0.1:{port}") as client:
+        delivered = _answer(client, "smtp@example.org")
+        bounced = _answer(client, "bounce@example.org")
+        assert delivered == bounced and "sign-in link is on its way" in delivered
+        [mail] = handler.to("smtp@example.org")
+        body = mail.message.get_body(("plain",)).get_content()
+        token = re.search(r"token=([\w\-]+)", body).group(1)
+        page = client.get(f"/signin/link?token={token}").text
+        done = client.post("/signin/link", data={"csrf": re.search(
+            r'name="csrf" value="([^"]+)"', page).group(1), "token": token},
+            follow_redirects=False)
+        assert done.status_code == 303
+    assert outbox_links(data_dir) == []  # SMTP set: nothing in the outbox

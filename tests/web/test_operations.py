@@ -10,7 +10,7 @@ import time
 import httpx
 from sqlalchemy import text
 
-from paperwire.logs import JsonFormatter, configure_logging
+from paperwire.logs import JsonFormatter, logging_config
 from paperwire.store.migrate import head_revision
 from tests.conftest import free_port
 from tests.web.conftest import make_client
@@ -26,9 +26,14 @@ def test_readyz_is_ready_when_the_schema_is_current(papers_db):
 def test_readyz_is_not_ready_on_an_old_schema(papers_db):
     with papers_db.write() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '0001_papers'"))
-    with make_client(papers_db) as client:
-        answer = client.get("/readyz")
-        health = client.get("/healthz")
+    try:
+        with make_client(papers_db) as client:
+            answer = client.get("/readyz")
+            health = client.get("/healthz")
+    finally:  # the PostgreSQL test database is shared by the whole session
+        with papers_db.write() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = :head"),
+                               {"head": head_revision()})
     assert answer.status_code == 503 and answer.json()["status"] == "not ready"
     assert health.status_code == 200  # alive, just not ready for traffic
 
@@ -53,15 +58,25 @@ def test_metrics_count_requests_by_route_and_read_the_database(papers_db):
     assert papers and float(papers[0].split()[1]) > 0
 
 
-def test_json_log_lines(capsys):
+def test_json_log_lines():
+    import io
     import logging
-    configure_logging("json")
-    logging.getLogger("paperwire.test").info("harvested", extra={"source": "arxiv", "new": 3})
-    line = capsys.readouterr().err.strip().splitlines()[-1]
-    entry = json.loads(line)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("paperwire.test.json")
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        logger.info("harvested", extra={"source": "arxiv", "new": 3})
+    finally:
+        logger.removeHandler(handler)
+    entry = json.loads(stream.getvalue().strip())
     assert entry["message"] == "harvested" and entry["source"] == "arxiv" and entry["new"] == 3
     assert entry["level"] == "info" and entry["time"].endswith("Z")
-    configure_logging("text")
+    assert logging_config("json")["formatters"]["main"]["()"] is JsonFormatter
+    assert "format" in logging_config("text")["formatters"]["main"]
 
 
 def test_json_formatter_keeps_exceptions():

@@ -70,6 +70,20 @@ def _reflect(db: Database) -> MetaData:
     return metadata
 
 
+def _derived_tables(db: Database) -> set[str]:
+    """SQLite full-text tables and their shadow tables: the target's triggers rebuild them
+    from the copied rows."""
+    if not db.is_sqlite:
+        return set()
+    with db.read() as connection:
+        virtual = connection.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND sql LIKE 'CREATE VIRTUAL TABLE%'")).scalars().all()
+        names = connection.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")).scalars().all()
+    return {n for n in names for v in virtual if n == v or n.startswith(f"{v}_")}
+
+
 def _copyable_columns(source: Table, target: Table) -> list[str]:
     return [c.name for c in target.columns
             if c.name in source.columns and c.computed is None]
@@ -148,8 +162,9 @@ def copy_database(source: Database, target: Database, *, batch_size: int = 5000,
                         f"not {head}: run `paperwire --db SOURCE db upgrade` first")
     target.upgrade()
     source_meta, target_meta = _reflect(source), _reflect(target)
+    derived = SKIPPED_TABLES | _derived_tables(source) | _derived_tables(target)
     tables = [t for t in target_meta.sorted_tables
-              if t.name not in SKIPPED_TABLES and t.name in source_meta.tables]
+              if t.name not in derived and t.name in source_meta.tables]
     for table in tables:
         rows = _count(target, table)
         if rows:

@@ -1,0 +1,210 @@
+"""arXiv-scale benchmark: millions of papers with 384-d vectors in SQLite and PostgreSQL.
+
+    .venv/bin/python bench/scale.py [--papers 2700000] [--backends sqlite,postgresql]
+                                    [--pg URL] [--duration 10] [--json]
+
+For each database, from empty:
+1. Load: the real Hugging Face daily-papers data (9,877 papers with their listed days, so
+   the daily API has real days to serve), then synthetic arXiv records in the Kaggle dump
+   format up to --papers, through the importer (keyword index kept in step), then one
+   clustered synthetic 384-d vector per paper (stored float32, as `paperwire embed` writes
+   them). Times and the database size are reported.
+2. One, then two `paperwire serve --no-jobs` processes on that database. wrk drives
+   /api/daily_papers over every listed day in rotation, and hybrid search with a date filter
+   (/api/papers/search, 20 queries in rotation, 4 connections per process). With two
+   processes, one wrk per process runs at the same time and the rates are summed.
+   /healthz on the same server in the same run is the baseline for each rate. The
+   response cache is off (web_cache_seconds=0): every request computes its answer.
+
+Needs wrk (`make bench-web` installs it). The figures go to docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import numpy as np
+from sqlalchemy import text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_bulk import fresh_pg_database, timed_import  # noqa: E402
+from synthetic import write_kaggle_file  # noqa: E402
+from web_load import HF_DATA, QUERIES, Server, listed_days, rotation_script, wrk  # noqa: E402
+
+from paperwire.embed.model import DIMENSIONS, model_key  # noqa: E402
+from paperwire.store import Database  # noqa: E402
+from paperwire.store.bulk import insert_rows  # noqa: E402
+from paperwire.store.embeddings import to_blob  # noqa: E402
+
+CHUNK = 20_000
+
+
+def clustered_vectors(count: int, rng: np.random.Generator, centres: np.ndarray) -> np.ndarray:
+    block = centres[rng.integers(0, len(centres), count)]
+    block = block + rng.normal(scale=0.7, size=block.shape).astype(np.float32)
+    return block / np.linalg.norm(block, axis=1, keepdims=True)
+
+
+def store_vectors(url: str, model: str) -> dict:
+    """One vector per stored paper, written in chunks (COPY on PostgreSQL)."""
+    db = Database(url)
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(2000, DIMENSIONS)).astype(np.float32)
+    start = time.perf_counter()
+    written = 0
+    with db.read() as reader:
+        result = reader.execution_options(stream_results=True, yield_per=CHUNK).execute(
+            text("SELECT id, changed_at FROM papers"))
+        for chunk in result.partitions(CHUNK):
+            vectors = clustered_vectors(len(chunk), rng, centres)
+            now = "2026-11-26T00:00:00.000000+00:00"
+            with db.write() as connection:
+                insert_rows(connection, "paper_embeddings",
+                            ("model", "paper_id", "vector", "text_hash", "paper_changed_at",
+                             "embedded_at"),
+                            [(model, row[0], to_blob(v), "-", row[1], now)
+                             for row, v in zip(chunk, vectors)])
+            written += len(chunk)
+    seconds = time.perf_counter() - start
+    db.dispose()
+    return {"vectors": written, "seconds": round(seconds, 1),
+            "vectors_per_s": round(written / seconds)}
+
+
+def database_bytes(url: str) -> int:
+    db = Database(url)
+    try:
+        if db.is_sqlite:
+            path = Path(url.split("///", 1)[1])
+            return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+        with db.read() as connection:
+            return connection.execute(text("SELECT pg_database_size(current_database())")
+                                      ).scalar_one()
+    finally:
+        db.dispose()
+
+
+def warm_search(base: str, timeout: float = 1800) -> float:
+    """The first semantic query builds the process's vector index from the database."""
+    start = time.perf_counter()
+    answer = httpx.get(f"{base}/api/papers/search", params={"q": "diffusion", "limit": 10},
+                       timeout=timeout)
+    answer.raise_for_status()
+    return time.perf_counter() - start
+
+
+def measure(servers: list[Server], folder: Path, days: list[str], duration: int) -> list[dict]:
+    api = rotation_script(folder, "api", [f"/api/daily_papers?date={d}" for d in days])
+    search = rotation_script(folder, "search", [
+        "/api/papers/search?" + str(httpx.QueryParams(
+            {"q": q, "since": "2024-01-01", "limit": 10})) for q in QUERIES])
+    targets = [("/healthz (baseline)", "/healthz", None, 16),
+               ("/api/daily_papers, all listed days in rotation", "/", api, 16),
+               ("hybrid search with a date filter, 20 queries", "/", search, 4)]
+    rows = []
+    for name, path, script, connections in targets:
+        with ThreadPoolExecutor(len(servers)) as pool:
+            results = list(pool.map(lambda s: wrk(s.base + path, duration=duration,
+                                                  connections=connections, script=script),
+                                    servers))
+        row = {"target": name, "processes": len(servers),
+               "rps": round(sum(r["rps"] for r in results)),
+               "p50_ms": max(r["p50_ms"] for r in results),
+               "p99_ms": max(r["p99_ms"] for r in results),
+               "non_2xx": sum(r["non_2xx"] for r in results)}
+        rows.append(row)
+        print(f"  {len(servers)} process(es)  {name:<48} {row['rps']:>7,} req/s  "
+              f"p50 {row['p50_ms']:.1f} ms  p99 {row['p99_ms']:.1f} ms", file=sys.stderr)
+    for row in rows:
+        row["ratio_to_healthz"] = round(row["rps"] / rows[0]["rps"], 3)
+    return rows
+
+
+def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
+                folder: Path) -> dict:
+    print(f"== {label}", file=sys.stderr)
+    result: dict = {"backend": label}
+    result["load_hf"] = timed_import(url, HF_DATA, None)
+    result["load_papers"] = timed_import(url, kaggle, None)
+    result["load_vectors"] = store_vectors(url, model_key("onnx-int8"))
+    result["load_seconds"] = round(result["load_hf"]["seconds"] + result["load_papers"]["seconds"]
+                                   + result["load_vectors"]["seconds"], 1)
+    result["database_gb"] = round(database_bytes(url) / 1e9, 2)
+    print(f"  loaded in {result['load_seconds']} s; database {result['database_gb']} GB",
+          file=sys.stderr)
+    days = listed_days(url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")}
+    result["web"] = []
+    servers: list[Server] = []
+    try:
+        for count in (1, 2):
+            while len(servers) < count:
+                data = folder / f"{label}-web{len(servers)}"
+                env_node = {**env, "PAPERWIRE_DATABASE_URL": url, "PAPERWIRE_DATA_DIR": str(data),
+                            "HOME": str(data), "PAPERWIRE_JOBS_ENABLED": "false",
+                            "PAPERWIRE_DIGEST_JOBS_ENABLED": "false",
+                            "PAPERWIRE_SECRET_KEY": "bench",
+                            # Every request computes its answer: no reuse of a built one.
+                            "PAPERWIRE_WEB_CACHE_SECONDS": "0"}
+                servers.append(Server(env_node))
+                result.setdefault("index_build_seconds", []).append(
+                    round(warm_search(servers[-1].base), 1))
+            result["web"] += measure(servers, folder, days, args.duration)
+    finally:
+        for server in servers:
+            server.stop()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=2_700_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--pg", default=os.environ.get("PAPERWIRE_TEST_PG_URL",
+                                                       "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk target")
+    parser.add_argument("--work", default=None, help="folder for the generated files "
+                                                     "(default: a temporary folder)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: run `make bench-web` once, or apt-get install wrk")
+    folder = Path(args.work or tempfile.mkdtemp(prefix="paperwire-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    synthetic = max(0, args.papers - 9_877)
+    kaggle = folder / f"kaggle-{synthetic}.jsonl"
+    if not kaggle.exists():
+        started = time.perf_counter()
+        write_kaggle_file(str(kaggle), synthetic)
+        print(f"wrote {synthetic:,} synthetic records in {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)
+    report = {"papers": args.papers, "machine": f"{os.cpu_count()} cores, {platform.machine()}",
+              "backends": []}
+    for label in args.backends.split(","):
+        if label == "sqlite":
+            path = folder / "scale.db"
+            for old in folder.glob("scale.db*"):
+                old.unlink()
+            report["backends"].append(run_backend(label, f"sqlite:///{path}", kaggle, args,
+                                                  folder))
+        else:
+            url, drop = fresh_pg_database(args.pg)
+            try:
+                report["backends"].append(run_backend(label, url, kaggle, args, folder))
+            finally:
+                drop()
+    print(json.dumps(report, indent=2) if args.json else json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
