@@ -11,7 +11,6 @@ import sys
 import time
 from collections import defaultdict
 
-import pytest
 
 from paperwire.digest.run import run_digests
 from paperwire.store import Database
