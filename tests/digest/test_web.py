@@ -203,3 +203,15 @@ def test_runs_page_shows_the_last_runs(papers, smtp, tmp_path):
     assert page.status_code == 200
     row = re.search(r"<tr><td>#1</td>.*?</tr>", page.text).group(0)
     assert re.findall(r"<td>(\d+)</td>", row) == ["2", "1", "0", "0", "1", "0"]
+
+
+def test_a_signed_in_reader_finds_their_address_in_the_form(db, tmp_path):
+    from tests.community.conftest import make_client, sign_in
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    with make_client(db, data_dir, rate_limit_signin="100/600") as web:
+        assert 'value=""' in web.get("/subscribe").text.split('id="subscribe-email"')[1][:200]
+        sign_in(web, data_dir, "member@example.org")
+        form = web.get("/subscribe").text
+        assert 'value="member@example.org"' in form

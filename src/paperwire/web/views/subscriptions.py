@@ -53,6 +53,12 @@ async def _form(request: Request) -> dict[str, str]:
 
 @router.get("/subscribe")
 async def subscribe_page(request: Request, email: str = "") -> Response:
+    visitor = request.scope.get("paperwire.visitor")
+    if not email and visitor is not None and visitor.user_id is not None:
+        from ...store.users import get_user  # a signed-in reader: their own address
+        with request.app.state.db.read() as connection:
+            user = get_user(connection, visitor.user_id)
+        email = user.email if user else ""
     return _render(request, "subscribe.html", {"email": email[:MAX_EMAIL_FIELD], "problem": None})
 
 
