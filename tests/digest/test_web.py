@@ -215,3 +215,39 @@ def test_a_signed_in_reader_finds_their_address_in_the_form(db, tmp_path):
         sign_in(web, data_dir, "member@example.org")
         form = web.get("/subscribe").text
         assert 'value="member@example.org"' in form
+
+
+def test_paused_after_bounces_resumes_from_the_preferences_page(papers, smtp, tmp_path):
+    handler, port = smtp
+    config = make_config(tmp_path, port)
+    add(papers, config, "reader@example.org")
+    run_digests(papers, config, period_date=PERIOD)
+    path = link(text_of(handler.received[0]), "/subscription")
+    with papers.write() as connection:
+        subscriber = store.by_email(connection, "reader@example.org")
+        for _ in range(3):
+            store.record_bounce(connection, subscriber.id, "550 gone", 3)
+    web = client_for(papers, config)
+    page = web.get(path)
+    assert "(paused)" in page.text and 'name="resume"' in page.text
+    token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    web.post("/subscription", data={"csrf": csrf_of(page.text), "token": token, "resume": "1"})
+    with papers.read() as connection:
+        again = store.by_email(connection, "reader@example.org")
+    assert again.status == "active" and again.bounce_count == 0
+
+
+def test_an_unsubscribed_address_can_subscribe_again_with_a_new_confirmation(papers, smtp,
+                                                                             tmp_path):
+    handler, port = smtp
+    config = make_config(tmp_path, port)
+    subscriber_id = add(papers, config, "back@example.org")
+    with papers.write() as connection:
+        store.set_status(connection, subscriber_id, "unsubscribed")
+    web = client_for(papers, config)
+    csrf = csrf_of(web.get("/subscribe").text)
+    web.post("/subscribe", data={"csrf": csrf, "email": "back@example.org"})
+    assert [r.recipients for r in handler.received] == [["back@example.org"]]
+    with papers.read() as connection:
+        assert store.by_email(connection, "back@example.org").status == "pending"
+    assert run_digests(papers, config, period_date=PERIOD).due == 0
