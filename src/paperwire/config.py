@@ -222,6 +222,8 @@ SETTINGS: list[Setting] = [
     # --- workers (PostgreSQL task queue)
     Setting("schedule_maintenance", "*/10 * * * *", "When workers prune old rate-limit "
             "windows (cron, UTC; a 6th field counts seconds)."),
+    Setting("worker_stalled_seconds", 60, "A task whose worker sent no heartbeat for this "
+            "long (the worker died) is queued again.", kind="int"),
     # --- search: keywords, embeddings, hybrid (issue 3)
     Setting("embed_runtime", "onnx-int8", "How the embedding model runs: 'onnx-int8' (ONNX "
             "Runtime, int8, fast on CPU) or 'torch' (sentence-transformers). Changing it "
@@ -252,6 +254,8 @@ SETTINGS: list[Setting] = [
             kind="int"),
     Setting("schedule_digests", "*/5 * * * *", "When `paperwire worker` looks for due digests "
             "(cron, UTC; once per time across all workers)."),
+    Setting("digest_shard_size", 200, "Subscribers per digest task that `paperwire worker` "
+            "processes share.", kind="int"),
     Setting("digest_pool_size", 300, "Trending papers of a period that digests choose from "
             "(the best first).", kind="int"),
     Setting("digest_interest_similarity", 0.35, "How close in meaning (cosine, 0-1) a paper "

@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -137,17 +137,21 @@ def run_digests(db: Database, config: Config, *, now: datetime | None = None,
                 period_date: date | None = None, only: str | None = None,
                 dry_run: bool = False, progress: Callable[[int], None] | None = None,
                 transport=None, log_idle: bool = True,  # noqa: ANN001
-                workers: int = 1) -> RunReport:
+                workers: int = 1, subscriber_ids: Collection[int] | None = None) -> RunReport:
     """Compose and deliver what is due now (or for `period_date`, send time aside).
     `log_idle=False` leaves no trace of a run that found nothing due (the serve job).
     `workers` > 1 shares the subscribers among that many processes (building messages is
-    CPU work, and one process uses one core); claims keep them from overlapping."""
+    CPU work, and one process uses one core); claims keep them from overlapping.
+    `subscriber_ids` limits the run to those subscribers (a worker's share of a period)."""
     started = time.perf_counter()
     run = DigestRun(db, config, now=now, dry_run=dry_run)
     if only is not None:
         from ..subscriptions import normalize
         only = normalize(only)
     due = due_subscribers(db, now=run.now, period_date=period_date, only=only)
+    if subscriber_ids is not None:
+        wanted = set(subscriber_ids)
+        due = [item for item in due if item.subscriber.id in wanted]
     run_id = None
     if not dry_run and (due or log_idle):
         with db.write() as connection:

@@ -50,14 +50,31 @@ def register_tasks(app: procrastinate.App, config: Config, db: Database) -> None
     @app.periodic(cron=config.schedule_digests, periodic_id="digests")
     @app.task(name="paperwire.digests", queue="digest", lock="digests")
     def digests(timestamp: int) -> dict:
-        """Deliver the due email digests (a rerun after a dead worker is safe: each
-        digest is claimed before it is sent)."""
-        from ..digest.run import run_digests
-        report = run_digests(db, config, log_idle=False, workers=config.digest_workers)
-        return {"due": report.due, "sent": report.sent, "failed": report.failed,
-                "bounced": report.bounced}
+        """Share the due digests among the workers: one task per `digest_shard_size`
+        subscribers. A rerun after a dead worker is safe: each digest is claimed before it
+        is sent, and a dead run's claims are taken over once their heartbeat stops."""
+        from datetime import datetime, timezone
 
-    register_maintenance(app)
+        from ..digest.run import due_subscribers
+        now = datetime.now(timezone.utc)
+        due = [item.subscriber.id for item in due_subscribers(db, now=now)]
+        size = config.digest_shard_size
+        for start in range(0, len(due), size):
+            digest_shard.defer(subscriber_ids=due[start:start + size], now=now.isoformat())
+        return {"due": len(due), "shards": -(-len(due) // size)}
+
+    @app.task(name="paperwire.digest_shard", queue="digest")
+    def digest_shard(subscriber_ids: list[int], now: str) -> dict:
+        """Compose and deliver the digests of these subscribers for the period due at `now`."""
+        from datetime import datetime
+
+        from ..digest.run import run_digests
+        report = run_digests(db, config, now=datetime.fromisoformat(now), log_idle=False,
+                             subscriber_ids=subscriber_ids)
+        return {"due": report.due, "sent": report.sent, "failed": report.failed,
+                "bounced": report.bounced, "busy": report.busy}
+
+    register_maintenance(app, config)
 
 
 def defer_harvest(app: procrastinate.App, source: str) -> int | None:
@@ -69,13 +86,14 @@ def defer_harvest(app: procrastinate.App, source: str) -> int | None:
         return None
 
 
-def register_maintenance(app: procrastinate.App) -> None:
+def register_maintenance(app: procrastinate.App, config: Config) -> None:
     @app.periodic(cron="* * * * *", periodic_id="stalled")
     @app.task(name="paperwire.requeue_stalled", queue="maintenance", pass_context=True)
     async def requeue_stalled(context: procrastinate.JobContext, timestamp: int) -> int:
-        """Jobs of a worker that died (no heartbeat for a minute) go back in the queue."""
+        """Jobs of a worker that died (no heartbeat for a while) go back in the queue."""
         manager = context.app.job_manager
-        stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=60))
+        stalled = list(await manager.get_stalled_jobs(
+            seconds_since_heartbeat=config.worker_stalled_seconds))
         for job in stalled:
             log.warning("requeueing job %s (%s): its worker stopped", job.id, job.task_name)
             await manager.retry_job(job)
