@@ -68,6 +68,14 @@ class VectorIndex:
         """Add or replace vectors (by paper id)."""
         with self._lock:
             vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, DIMENSIONS)
+            if not self.ids and len(set(ids)) == len(ids):  # a fresh build: all at once
+                self.ids = list(ids)
+                self.rows = {paper_id: row for row, paper_id in enumerate(self.ids)}
+                self.days = np.asarray(days, dtype=np.int32).copy()
+                self.matrix = vectors
+                if len(self.ids) > self.exact_max:
+                    self._to_ann()
+                return
             new_rows, new_ids = [], []
             for paper_id, vector, day in zip(ids, vectors, days):
                 row = self.rows.get(paper_id)
@@ -260,6 +268,20 @@ def sync(db: Database, index: VectorIndex) -> None:
             fresh = VectorIndex(index.model, index.exact_max, index.cache_file, index.fetch)
             index.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "_lock"})
         since = index.watermark[1]
+        if len(index) == 0:  # a fresh build: fill one array, no copies per chunk
+            ids, days = [], []
+            matrix = np.empty((current[0], DIMENSIONS), dtype=np.float32)
+            for chunk in stored.iter_vectors(connection, index.model):
+                for row in chunk:
+                    if len(ids) == len(matrix):
+                        break  # vectors added since the count was read: the next sync
+                    matrix[len(ids)] = np.frombuffer(bytes(row[1]), dtype="<f4")
+                    ids.append(row[0])
+                    days.append(day_number(row[2]))
+            index.add(ids, matrix[:len(ids)], np.array(days, dtype=np.int32))
+            index.watermark = current
+            index.save()
+            return
         for chunk in stored.iter_vectors(connection, index.model, since):
             ids = [r[0] for r in chunk]
             vectors = np.frombuffer(b"".join(bytes(r[1]) for r in chunk),
