@@ -5,7 +5,7 @@ code path (importer, FTS5 index, `paperwire embed`, `search()`):
   * Known-item search on the HF daily papers: the query is a paper's ai_summary, the target
     is that paper; MRR@10 and Recall@10.
 
-    .venv/bin/python bench/search_quality.py [--hf-papers 2500] [--hf-queries 600] [--json]
+    .venv/bin/python bench/search_quality.py [--hf-papers 1500] [--hf-queries 500] [--json]
 
 Embedding is the slow step on 2 CPU cores, so by default the HF corpus is a seeded random
 sample of --hf-papers papers (queries drawn from those that have an ai_summary);
@@ -104,9 +104,9 @@ def run_hf(work: Path, model_cache: Path, papers: int, queries: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hf-papers", type=int, default=2500,
+    parser.add_argument("--hf-papers", type=int, default=1500,
                         help="HF corpus sample size (0: all papers)")
-    parser.add_argument("--hf-queries", type=int, default=600)
+    parser.add_argument("--hf-queries", type=int, default=500)
     parser.add_argument("--model-cache", default=str(Path(tempfile.gettempdir()) /
                                                      "paperwire-bench" / "models"))
     parser.add_argument("--json", action="store_true")

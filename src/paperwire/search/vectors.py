@@ -134,7 +134,7 @@ class VectorIndex:
                 if not allowed.any():
                     return []
             if self.ann is None:
-                return self._exact(query, k, None if allowed is None else np.flatnonzero(allowed))
+                return self._exact(query, k, allowed)
             return self._rescore(query, k, self._ann(query, self._shortlist(k), allowed))
 
     def _ann(self, query: np.ndarray, wanted: int, allowed: np.ndarray | None
@@ -170,15 +170,18 @@ class VectorIndex:
         scored.sort(key=lambda pair: -pair[1])
         return scored[:k]
 
-    def _exact(self, query: np.ndarray, k: int, rows: np.ndarray | None
+    def _exact(self, query: np.ndarray, k: int, allowed: np.ndarray | None
                ) -> list[tuple[str, float]]:
-        matrix = self.matrix if rows is None else self.matrix[rows]
-        scores = matrix @ query
+        scores = self.matrix @ query  # one pass over the matrix; the filter masks scores
+        if allowed is not None:
+            scores[~allowed] = -np.inf
+            k = min(k, int(allowed.sum()))
         k = min(k, len(scores))
+        if k <= 0:
+            return []
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        chosen = top if rows is None else rows[top]
-        return [(self.ids[int(r)], float(scores[t])) for r, t in zip(chosen, top)]
+        return [(self.ids[int(r)], float(scores[r])) for r in top]
 
     # --- the cache file (ANN mode) ----------------------------------------------------
     def save(self) -> None:
