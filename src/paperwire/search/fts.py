@@ -23,7 +23,7 @@ PG_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C (authors), B (abstract), A (title)
 # Scoring every paper that has any query word costs about 1 µs each: at 1M papers a few
 # common words mean 100s of ms. Words are ranked from the rarest; common ones are left out
 # once the rarer ones already reach this many papers (they would add little to bm25).
-POSTINGS_BUDGET = 30_000
+POSTINGS_BUDGET = 10_000
 KEEP_RAREST = 2
 _DF_CACHE_SECONDS = 3600.0
 _df_cache: dict[str, tuple[float, dict[str, int]]] = {}
