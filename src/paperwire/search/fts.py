@@ -35,8 +35,8 @@ def _quote(term: str) -> str:
 
 
 def document_frequencies(connection: Connection, words: list[str]) -> dict[str, int]:
-    """How many papers have each word (FTS5, cached per database for an hour: it changes
-    slowly, and counting a common word's papers costs milliseconds)."""
+    """How many papers have each word, up to POSTINGS_BUDGET + 1 (FTS5; cached per
+    database for an hour: it changes slowly)."""
     key = str(connection.engine.url)
     now = time.monotonic()
     with _df_lock:
@@ -46,8 +46,11 @@ def document_frequencies(connection: Connection, words: list[str]) -> dict[str, 
         _df_cache[key] = (born, cache)
         missing = [w for w in dict.fromkeys(w.lower() for w in words) if w not in cache]
     for word in missing:
-        count = connection.execute(text("SELECT COUNT(*) FROM papers_fts WHERE papers_fts "
-                                        "MATCH :m"), {"m": _quote(word)}).scalar_one()
+        # Counting stops past the budget: beyond it a word is "common" whatever its count,
+        # and a common word's full count costs milliseconds at 1M papers.
+        count = connection.execute(text(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH :m "
+            "LIMIT :cap)"), {"m": _quote(word), "cap": POSTINGS_BUDGET + 1}).scalar_one()
         with _df_lock:
             cache[word] = int(count)
     return {w: cache.get(w.lower(), 0) for w in words}
