@@ -234,7 +234,7 @@ SETTINGS: list[Setting] = [
             "new papers.", kind="float"),
     Setting("embed_batch_size", 128, "Papers embedded per batch (one transaction each).",
             kind="int"),
-    Setting("search_exact_max", 100_000, "Up to this many vectors, semantic search is exact; "
+    Setting("search_exact_max", 20_000, "Up to this many vectors, semantic search is exact; "
             "above it an HNSW index (a cache file in data_dir) answers.", kind="int"),
     Setting("search_fusion_k", 60, "Reciprocal rank fusion constant for hybrid search.",
             kind="int"),

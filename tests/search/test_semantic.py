@@ -131,7 +131,7 @@ def test_ann_index_matches_exact_and_survives_a_corrupt_cache(tmp_path, caplog) 
     exact = VectorIndex("m", exact_max=10_000)
     exact.add(names, vectors, days)
     truth = dict(zip(names, vectors))
-    ann = VectorIndex("m", exact_max=1000, cache_file=tmp_path / "v.usearch",
+    ann = VectorIndex("m", exact_max=1000, cache_file=tmp_path / "v.faiss",
                       fetch=lambda wanted: {i: truth[i] for i in wanted})
     ann.add(names, vectors, days)
     assert ann.is_ann and not exact.is_ann
@@ -146,10 +146,10 @@ def test_ann_index_matches_exact_and_survives_a_corrupt_cache(tmp_path, caplog) 
     assert len(ann.search(queries[0], 10, wide)) == 10
     ann.watermark = (3000, "t")
     ann.save()
-    again = VectorIndex("m", exact_max=1000, cache_file=tmp_path / "v.usearch")
+    again = VectorIndex("m", exact_max=1000, cache_file=tmp_path / "v.faiss")
     assert again.load() and len(again) == 3000
-    (tmp_path / "v.usearch").write_bytes(b"not an index")
-    broken = VectorIndex("m", exact_max=1000, cache_file=tmp_path / "v.usearch")
+    (tmp_path / "v.faiss").write_bytes(b"not an index")
+    broken = VectorIndex("m", exact_max=1000, cache_file=tmp_path / "v.faiss")
     with caplog.at_level(logging.WARNING, logger="paperwire.search"):
         assert not broken.load()
     assert "rebuilding it from the database" in caplog.text

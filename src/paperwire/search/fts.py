@@ -6,6 +6,9 @@ tsquery by plainto/phraseto_tsquery (PostgreSQL): the raw query text never does.
 
 from __future__ import annotations
 
+import threading
+import time
+
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -17,11 +20,59 @@ BM25_WEIGHTS = (4.0, 1.0, 0.5)
 PG_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C (authors), B (abstract), A (title)
 
 
-def fts5_expression(query: ParsedQuery) -> str | None:
+# Scoring every paper that has any query word costs about 1 µs each: at 1M papers a few
+# common words mean 100s of ms. Words are ranked from the rarest; common ones are left out
+# once the rarer ones already reach this many papers (they would add little to bm25).
+POSTINGS_BUDGET = 10_000
+KEEP_RAREST = 2
+_DF_CACHE_SECONDS = 3600.0
+_df_cache: dict[str, tuple[float, dict[str, int]]] = {}
+_df_lock = threading.Lock()
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def document_frequencies(connection: Connection, words: list[str]) -> dict[str, int]:
+    """How many papers have each word, up to POSTINGS_BUDGET + 1 (FTS5; cached per
+    database for an hour: it changes slowly)."""
+    key = str(connection.engine.url)
+    now = time.monotonic()
+    with _df_lock:
+        born, cache = _df_cache.get(key, (now, {}))
+        if now - born > _DF_CACHE_SECONDS or len(cache) > 200_000:
+            born, cache = now, {}
+        _df_cache[key] = (born, cache)
+        missing = [w for w in dict.fromkeys(w.lower() for w in words) if w not in cache]
+    for word in missing:
+        # Counting stops past the budget: beyond it a word is "common" whatever its count,
+        # and a common word's full count costs milliseconds at 1M papers.
+        count = connection.execute(text(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH :m "
+            "LIMIT :cap)"), {"m": _quote(word), "cap": POSTINGS_BUDGET + 1}).scalar_one()
+        with _df_lock:
+            cache[word] = int(count)
+    return {w: cache.get(w.lower(), 0) for w in words}
+
+
+def prune_common_words(words: list[str], frequencies: dict[str, int],
+                       budget: int = POSTINGS_BUDGET) -> list[str]:
+    kept, postings = [], 0
+    for word in sorted(words, key=lambda w: frequencies.get(w, 0)):
+        if len(kept) >= KEEP_RAREST and postings + frequencies.get(word, 0) > budget:
+            break
+        kept.append(word)
+        postings += frequencies.get(word, 0)
+    return kept
+
+
+def fts5_expression(query: ParsedQuery, words: list[str] | None = None) -> str | None:
     """An FTS5 MATCH expression of quoted terms: phrases are required, words ranked (OR)."""
-    def quote(term: str) -> str:
-        return '"' + term.replace('"', '""') + '"'
-    words = " OR ".join(quote(w) for w in query.ranked_words())
+    quote = _quote
+    if words is None:
+        words = query.ranked_words()
+    words = " OR ".join(quote(w) for w in words)
     phrases = [quote(" ".join(p)) for p in query.phrases]
     if not words and not phrases:
         return None
@@ -37,7 +88,10 @@ def keyword_search(connection: Connection, query: ParsedQuery, filters: Filters,
     where, params = filters.sql("p")
     params["k"] = k
     if connection.dialect.name == "sqlite":
-        expression = fts5_expression(query)
+        words = query.ranked_words()
+        if len(words) > KEEP_RAREST:
+            words = prune_common_words(words, document_frequencies(connection, words))
+        expression = fts5_expression(query, words)
         if expression is None:
             return []
         params["match"] = expression
