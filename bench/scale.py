@@ -1,7 +1,7 @@
 """arXiv-scale benchmark: millions of papers with 384-d vectors in SQLite and PostgreSQL.
 
     .venv/bin/python bench/scale.py [--papers 2700000] [--backends sqlite,postgresql]
-                                    [--pg URL] [--duration 10] [--json]
+                                    [--pg URL] [--duration 10] [--reuse] [--json]
 
 For each database, from empty:
 1. Load: the real Hugging Face daily-papers data (9,877 papers with their listed days, so
@@ -37,7 +37,7 @@ import numpy as np
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_bulk import fresh_pg_database, timed_import  # noqa: E402
+from import_bulk import timed_import  # noqa: E402
 from synthetic import write_kaggle_file  # noqa: E402
 from web_load import HF_DATA, QUERIES, Server, listed_days, rotation_script, wrk  # noqa: E402
 
@@ -79,6 +79,33 @@ def store_vectors(url: str, model: str) -> dict:
     db.dispose()
     return {"vectors": written, "seconds": round(seconds, 1),
             "vectors_per_s": round(written / seconds)}
+
+
+def stored_papers(url: str) -> int:
+    db = Database(url)
+    try:
+        db.upgrade()
+        with db.read() as connection:
+            return connection.execute(text("SELECT COUNT(*) FROM papers")).scalar_one()
+    finally:
+        db.dispose()
+
+
+def pg_database(admin_url: str, keep: bool) -> str:
+    """The benchmark's PostgreSQL database: made fresh unless an earlier one is kept."""
+    from sqlalchemy import create_engine
+    admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = "
+                                         "'paperwire_scale'")).scalar()
+        if exists and not keep:
+            connection.execute(text('DROP DATABASE "paperwire_scale" WITH (FORCE)'))
+        if not exists or not keep:
+            connection.execute(text('CREATE DATABASE "paperwire_scale"'))
+    url = admin.url.set(database="paperwire_scale").render_as_string(hide_password=False)
+    admin.dispose()
+    return url
 
 
 def database_bytes(url: str) -> int:
@@ -134,11 +161,15 @@ def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
                 folder: Path) -> dict:
     print(f"== {label}", file=sys.stderr)
     result: dict = {"backend": label}
-    result["load_hf"] = timed_import(url, HF_DATA, None)
-    result["load_papers"] = timed_import(url, kaggle, None)
-    result["load_vectors"] = store_vectors(url, model_key("onnx-int8"))
-    result["load_seconds"] = round(result["load_hf"]["seconds"] + result["load_papers"]["seconds"]
-                                   + result["load_vectors"]["seconds"], 1)
+    if args.reuse and stored_papers(url) >= args.papers:
+        result["load_seconds"] = None  # loaded by an earlier run (--reuse)
+    else:
+        result["load_hf"] = timed_import(url, HF_DATA, None)
+        result["load_papers"] = timed_import(url, kaggle, None)
+        result["load_vectors"] = store_vectors(url, model_key("onnx-int8"))
+        result["load_seconds"] = round(result["load_hf"]["seconds"] +
+                                       result["load_papers"]["seconds"] +
+                                       result["load_vectors"]["seconds"], 1)
     result["database_gb"] = round(database_bytes(url) / 1e9, 2)
     print(f"  loaded in {result['load_seconds']} s; database {result['database_gb']} GB",
           file=sys.stderr)
@@ -175,6 +206,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk target")
     parser.add_argument("--work", default=None, help="folder for the generated files "
                                                      "(default: a temporary folder)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep and reuse databases an earlier run loaded (in --work, and the "
+                             "PostgreSQL database paperwire_scale) instead of loading again")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -193,16 +227,13 @@ def main() -> None:
     for label in args.backends.split(","):
         if label == "sqlite":
             path = folder / "scale.db"
-            for old in folder.glob("scale.db*"):
+            for old in folder.glob("scale.db*") if not args.reuse else ():
                 old.unlink()
             report["backends"].append(run_backend(label, f"sqlite:///{path}", kaggle, args,
                                                   folder))
         else:
-            url, drop = fresh_pg_database(args.pg)
-            try:
-                report["backends"].append(run_backend(label, url, kaggle, args, folder))
-            finally:
-                drop()
+            url = pg_database(args.pg, keep=args.reuse)
+            report["backends"].append(run_backend(label, url, kaggle, args, folder))
     print(json.dumps(report, indent=2) if args.json else json.dumps(report))
 
 
