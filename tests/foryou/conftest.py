@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from paperwire.config import load_config
 from paperwire.embed.runner import embed_missing
 from paperwire.recommend.pool import POOLS
-from paperwire.records import PaperRecord
+from paperwire.records import Listing, PaperRecord
 from paperwire.search.semantic import embedder_for
 from paperwire.search.vectors import INDEXES
 from paperwire.store import Database
@@ -63,7 +63,8 @@ def topic_papers() -> list[PaperRecord]:
                 arxiv_id=f"2611.{n:05d}", title=title,
                 abstract=f"{title}. We study {topic} and report results on {topic} benchmarks.",
                 authors=[author if i % 2 == 0 else f"Other {topic.title()}", "Common Coauthor"],
-                categories=[category], published=published))
+                categories=[category], published=published,
+                listings=[Listing(published[:10], "hf", None, published)]))
     return papers
 
 
