@@ -100,8 +100,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cached-only", action="store_true",
                         help="use only the papers whose vectors are cached (no embedding)")
+    parser.add_argument("--text-weight", type=float, default=shipped.TEXT_WEIGHT,
+                        help="the shipped re-ranking's text weight (to compare settings)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    shipped.TEXT_WEIGHT = args.text_weight
     started = time.perf_counter()
     rng = np.random.default_rng(7)
     rows = load_hf()
