@@ -78,18 +78,25 @@ def recommend(db: Database, config: Config, user_id: int, *, limit: int = 20,
                         background=config.recommend_background)
     judged = set(profile.latest())
     rows = pool.window(config.recommend_window_days)
-    rows = np.array([r for r in rows if pool.ids[r] not in judged], dtype=np.int64)
-    matrix = pool.matrix[rows] if len(rows) else np.zeros((0, pool.matrix.shape[1]),
-                                                          dtype=np.float32)
+    matrix = pool.rows_matrix(rows)  # a view, not a copy, when the window is contiguous
     first = np.zeros(len(rows))
     if trained.model is not None and len(rows):
         first = embedding_scores(trained.model, matrix).astype(np.float64)
     interests = interest_vectors(config, profile.interests)
-    closeness = matrix @ interests.T if len(interests) and len(rows) else None
-    boost = np.zeros(len(rows))
-    if closeness is not None:
-        boost = INTEREST_WEIGHT * np.clip(closeness.max(axis=1) - 0.2, 0, None)
-    order = np.argsort(-(_z(first) + boost), kind="stable")[:config.recommend_shortlist]
+    combined = _z(first)
+    if len(interests) and len(rows):
+        combined += INTEREST_WEIGHT * np.clip((matrix @ interests.T).max(axis=1) - 0.2, 0, None)
+    judged_at = np.searchsorted(rows, np.array([pool.rows[p] for p in judged if p in pool.rows],
+                                               dtype=np.int64))
+    judged_at = judged_at[(judged_at < len(rows))]
+    judged_at = np.array([j for j in judged_at if pool.ids[rows[j]] in judged], dtype=np.int64)
+    combined[judged_at] = -np.inf
+    count = len(rows) - len(judged_at)
+    wanted = min(config.recommend_shortlist, count)
+    order = np.zeros(0, dtype=np.int64)
+    if wanted > 0:
+        top = np.argpartition(-combined, wanted - 1)[:wanted]
+        order = top[np.argsort(-combined[top], kind="stable")]
     shortlist = [pool.ids[rows[j]] for j in order]
     followed = _followed_papers(db, profile, pool, judged, config.recommend_window_days)
     shortlist += [p for p in followed if p not in set(shortlist)]
@@ -97,13 +104,13 @@ def recommend(db: Database, config: Config, user_id: int, *, limit: int = 20,
         found = cards(connection, shortlist, with_listing=False)
     shortlist = [p for p in shortlist if p in found]
     if not shortlist:
-        return Feed([], len(rows), False, trained.trained_now)
-    position = {pool.ids[rows[j]]: j for j in range(len(rows))}
+        return Feed([], count, False, trained.trained_now)
+    position = {pool.ids[rows[j]]: int(j) for j in order}
     vectors = np.stack([pool.matrix[pool.rows[p]] for p in shortlist])
     vector_scores = np.array([first[position[p]] if p in position else
                               (float(embedding_scores(trained.model, vectors[i:i + 1])[0])
                                if trained.model else 0.0) for i, p in enumerate(shortlist)])
-    words = [terms(f"{found[p].title}. {found[p].abstract}") for p in shortlist]
+    words = [paper_terms(found[p]) for p in shortlist]
     authors = [found[p].authors for p in shortlist]
     score = rerank_scores(trained.model, vector_scores, words, authors) if trained.model \
         else np.zeros(len(shortlist))
@@ -126,7 +133,21 @@ def recommend(db: Database, config: Config, user_id: int, *, limit: int = 20,
     items = [Recommendation(found[shortlist[i]], float(score[i]), explain(
         found[shortlist[i]], vectors[i], profile, trained, titles, interests,
         wanted_authors, wanted_categories)) for i in ranked]
-    return Feed(items, len(rows), personal, trained.trained_now)
+    return Feed(items, count, personal, trained.trained_now)
+
+
+_terms_cache: dict[tuple[str, str], list[str]] = {}
+
+
+def paper_terms(card: PaperCard) -> list[str]:
+    """A paper's terms, made once per process and version of the paper."""
+    key = (card.id, card.changed_at)
+    found = _terms_cache.get(key)
+    if found is None:
+        if len(_terms_cache) > 100_000:
+            _terms_cache.clear()
+        found = _terms_cache[key] = terms(f"{card.title}. {card.abstract}")
+    return found
 
 
 def _z(values: np.ndarray) -> np.ndarray:
@@ -144,7 +165,6 @@ def _in_followed(card: PaperCard, wanted: set[str]) -> str | None:
 def _followed_papers(db: Database, profile: Profile, pool: RecentPool, judged: set[str],
                      days: int) -> list[str]:
     """The newest papers of the window by followed authors or in followed categories."""
-    window = set(pool.ids[r] for r in pool.window(days))
     found: list[str] = []
     with db.read() as connection:
         for category in profile.followed_categories:
@@ -160,7 +180,9 @@ def _followed_papers(db: Database, profile: Profile, pool: RecentPool, judged: s
                 "SELECT id FROM papers WHERE authors LIKE :needle "
                 "ORDER BY published_at DESC LIMIT :n"),
                 {"needle": needle, "n": FOLLOWED_EXTRA}).scalars().all()
-    return [p for p in dict.fromkeys(found) if p in window and p not in judged]
+    newest = pool.newest_day or 0
+    return [p for p in dict.fromkeys(found) if p in pool.rows and p not in judged
+            and pool.days[pool.rows[p]] > newest - days]
 
 
 def _library_titles(db: Database, trained: Trained) -> dict[str, str]:

@@ -35,6 +35,11 @@ class RecentPool:
     def newest_day(self) -> int | None:
         return int(self.days.max()) if len(self.days) else None
 
+    def rows_matrix(self, rows: np.ndarray) -> np.ndarray:
+        if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
+            return self.matrix[rows[0]:rows[-1] + 1]
+        return self.matrix[rows]
+
     def window(self, days: int) -> np.ndarray:
         """Rows of the last `days` days (the pre-filter every request applies)."""
         newest = self.newest_day
@@ -55,7 +60,7 @@ def load_pool(db: Database, model: str, days: int) -> RecentPool:
         rows = connection.execute(text(
             "SELECT e.paper_id, e.vector, p.published_at FROM paper_embeddings e "
             "JOIN papers p ON p.id = e.paper_id WHERE e.model = :m AND p.published_at >= :since "
-            "ORDER BY e.paper_id"), {"m": model, "since": since}).all()
+            "ORDER BY p.published_at, e.paper_id"), {"m": model, "since": since}).all()
     matrix = np.frombuffer(b"".join(bytes(r.vector) for r in rows),
                            dtype="<f4").reshape(-1, DIMENSIONS).copy()
     return RecentPool([r.paper_id for r in rows], matrix,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -25,6 +26,7 @@ methods approach model models""".split())
 MAX_TERMS = 3000  # text weights kept per reader, by size
 
 
+@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -35,7 +37,8 @@ def _stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Words and adjacent word pairs of a text."""
-    words = [_stem(w) for w in _WORD.findall((text or "").lower()) if w not in _STOP]
+    stem = _stem
+    words = [stem(w) for w in _WORD.findall((text or "").lower()) if w not in _STOP]
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
