@@ -24,14 +24,14 @@ from ..store.user_follows import follows_of  # noqa: F401 - re-exported for view
 from .model import embedding_scores, rerank_scores
 from .pool import POOLS, RecentPool
 from .profile import Profile, Trained, load_profile, model_for
-from .text import terms
+from .text import term_frequencies, terms
 
 INTEREST_WEIGHT = 8.0  # cosine to an interest, 0.3 .. 0.6 typically, into score units
 INTEREST_MATCH = 0.35  # at or above: "matches your interest"
 LIBRARY_CLOSE = 0.5  # at or above: counts as "close to" a paper of the library
 FOLLOWED_AUTHOR_BONUS = 2.0
 FOLLOWED_CATEGORY_BONUS = 1.0
-FOLLOWED_EXTRA = 100  # newest papers added per kind of follow
+FOLLOWED_EXTRA = 50  # newest papers added per follow
 
 
 @dataclass
@@ -136,17 +136,17 @@ def recommend(db: Database, config: Config, user_id: int, *, limit: int = 20,
     return Feed(items, count, personal, trained.trained_now)
 
 
-_terms_cache: dict[tuple[str, str], list[str]] = {}
+_terms_cache: dict[tuple[str, str], dict[str, float]] = {}
 
 
-def paper_terms(card: PaperCard) -> list[str]:
-    """A paper's terms, made once per process and version of the paper."""
+def paper_terms(card: PaperCard) -> dict[str, float]:
+    """A paper's term frequencies, made once per process and version of the paper."""
     key = (card.id, card.changed_at)
     found = _terms_cache.get(key)
     if found is None:
         if len(_terms_cache) > 100_000:
             _terms_cache.clear()
-        found = _terms_cache[key] = terms(f"{card.title}. {card.abstract}")
+        found = _terms_cache[key] = term_frequencies(terms(f"{card.title}. {card.abstract}"))
     return found
 
 

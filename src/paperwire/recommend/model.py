@@ -91,7 +91,8 @@ def _standardised(values: np.ndarray) -> np.ndarray:
 
 
 def rerank_scores(model: UserModel, vector_scores: np.ndarray,
-                  terms: Sequence[Sequence[str]], authors: Sequence[Sequence[str]]
+                  terms: Sequence[Sequence[str] | dict[str, float]],
+                  authors: Sequence[Sequence[str]]
                   ) -> np.ndarray:
     """The second stage over a shortlist: vectors' score, plus the text model's and a bonus
     for authors the reader has read, each standardised over the shortlist."""

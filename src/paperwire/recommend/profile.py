@@ -70,6 +70,9 @@ def load_profile(db: Database, user_id: int) -> Profile:
                        user_follows.follows_of(connection, user_id))
 
 
+_parsed: dict[tuple[str, int, str, str], UserModel] = {}
+
+
 @dataclass
 class Trained:
     model: UserModel | None  # None: no positive papers yet
@@ -84,13 +87,20 @@ def model_for(db: Database, profile: Profile, embedding_model: str, pool: Recent
     version = profile.version(embedding_model)
     positives = profile.positive_ids
     with db.read() as connection:
-        cached = user_models.load(connection, profile.user_id)
+        cached = user_models.stamp_of(connection, profile.user_id)
         library = stored.vectors_for(connection, embedding_model, positives)
-    if not library:
-        return Trained(None, {}, False)
-    if cached is not None and cached.signals_version == version \
-            and cached.embedding_model == embedding_model:
-        return Trained(UserModel.from_stored(cached.weights, cached.details), library, False)
+        if not library:
+            return Trained(None, {}, False)
+        if cached is not None and cached[:2] == (embedding_model, version):
+            key = (db.url, profile.user_id, version, cached[2])
+            model = _parsed.get(key)
+            if model is None:  # the stored row, parsed once per process
+                stored_model = user_models.load(connection, profile.user_id)
+                if len(_parsed) > 1000:
+                    _parsed.clear()
+                model = _parsed[key] = UserModel.from_stored(stored_model.weights,
+                                                             stored_model.details)
+            return Trained(model, library, False)
     model = _train(db, profile, embedding_model, pool, library, background)
     with db.write() as connection:
         user_models.save(connection, profile.user_id, user_models.StoredModel(

@@ -94,15 +94,22 @@ def train_text_model(positives: Sequence[Sequence[str]], negatives: Sequence[Seq
             for i in order if w[i] != 0.0}
 
 
-def text_score(weights: dict[str, list[float]], document: Sequence[str]) -> float:
+def term_frequencies(document: Sequence[str]) -> dict[str, float]:
+    """Sublinear tf of a paper's terms (what text_score reads; worth keeping per paper)."""
+    return {t: 1.0 + math.log(c) for t, c in Counter(document).items()}
+
+
+def text_score(weights: dict[str, list[float]], document: Sequence[str] | dict[str, float]
+               ) -> float:
     """The text model's score of one paper: its unit-length tf-idf over the kept terms."""
     if not weights or not document:
         return 0.0
+    tf = document if isinstance(document, dict) else term_frequencies(document)
     total = norm = 0.0
-    for term, count in Counter(document).items():
+    for term, frequency in tf.items():
         known = weights.get(term)
         if known is not None:
-            value = (1.0 + math.log(count)) * known[1]
+            value = frequency * known[1]
             total += known[0] * value
             norm += value * value
     return total / math.sqrt(norm) if norm else 0.0

@@ -45,3 +45,11 @@ def save(connection: Connection, user_id: int, model: StoredModel) -> None:
 
 def delete(connection: Connection, user_id: int) -> None:
     connection.execute(text("DELETE FROM user_models WHERE user_id = :user"), {"user": user_id})
+
+
+def stamp_of(connection: Connection, user_id: int) -> tuple[str, str, str] | None:
+    """(embedding model, signals version, trained at) without the weights: the cheap check."""
+    row = connection.execute(text(
+        "SELECT embedding_model, signals_version, trained_at FROM user_models "
+        "WHERE user_id = :user"), {"user": user_id}).first()
+    return (row.embedding_model, row.signals_version, row.trained_at) if row else None
