@@ -107,3 +107,25 @@ def test_done_with_these_marks_the_rest_skipped(app_client, data_dir) -> None:
     assert profile.count("shown, skipped") == 19 and "saved" in profile
     remaining = app_client.get("/api/users/me/recommendations").json()["items"]
     assert {i["id"] for i in remaining} <= set(paper_id(t, k) for t in ("vision", "proteins", "speech") for k in range(8)) - set(shown)
+
+
+def test_a_get_never_writes_the_model_a_post_that_changes_signals_does(app_client, data_dir,
+                                                                      foryou_db) -> None:
+    from sqlalchemy import text
+    sign_in(app_client, data_dir, "reader@example.org")
+    token = csrf(app_client, "/for-you")
+
+    def stored_models() -> list:
+        with foryou_db.read() as connection:
+            return connection.execute(text("SELECT signals_version FROM user_models")).all()
+
+    # a vote from the paper page is a positive the feed learns from at once, in memory
+    app_client.post("/votes", data={"csrf": token, "paper": paper_id("speech", 0)})
+    feed = app_client.get("/api/users/me/recommendations").json()
+    assert "in your library" in " ".join(feed["items"][0]["reasons"])
+    assert stored_models() == []
+    app_client.post("/for-you/save", data={"csrf": token, "paper": paper_id("speech", 1)})
+    first = stored_models()
+    assert len(first) == 1
+    app_client.get("/for-you")
+    assert stored_models() == first

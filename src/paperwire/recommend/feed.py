@@ -69,13 +69,15 @@ def interest_vectors(config: Config, interests: list[str]) -> np.ndarray:
 
 def recommend(db: Database, config: Config, user_id: int, *, limit: int = 20,
               offset: int = 0, profile: Profile | None = None,
-              pool: RecentPool | None = None) -> Feed:
+              pool: RecentPool | None = None, persist: bool = True) -> Feed:
+    """The reader's list; `persist=False` (GETs) keeps a freshly trained model in this
+    process instead of writing it."""
     embedding_model = embedder_for(config).key
     profile = profile or load_profile(db, user_id)
     pool = pool if pool is not None else POOLS.get(db, embedding_model,
                                                    config.recommend_window_days)
     trained = model_for(db, profile, embedding_model, pool,
-                        background=config.recommend_background)
+                        background=config.recommend_background, persist=persist)
     judged = set(profile.latest())
     rows = pool.window(config.recommend_window_days)
     matrix = pool.rows_matrix(rows)  # a view, not a copy, when the window is contiguous
@@ -148,6 +150,15 @@ def paper_terms(card: PaperCard) -> dict[str, float]:
             _terms_cache.clear()
         found = _terms_cache[key] = term_frequencies(terms(f"{card.title}. {card.abstract}"))
     return found
+
+
+def refresh_model(db: Database, config: Config, user_id: int) -> bool:
+    """Train and store the reader's model if their signals changed (after a POST that
+    changed them); True when it trained."""
+    embedding_model = embedder_for(config).key
+    pool = POOLS.get(db, embedding_model, config.recommend_window_days)
+    return model_for(db, load_profile(db, user_id), embedding_model, pool,
+                     background=config.recommend_background).trained_now
 
 
 def _z(values: np.ndarray) -> np.ndarray:

@@ -81,9 +81,10 @@ class Trained:
 
 
 def model_for(db: Database, profile: Profile, embedding_model: str, pool: RecentPool, *,
-              background: int = 300) -> Trained:
-    """The reader's current model: from the cache when its signals version matches,
-    else trained now and cached."""
+              background: int = 300, persist: bool = True) -> Trained:
+    """The reader's current model: from the cache when its signals version matches, else
+    trained now and cached: in the database (`persist`, for the POSTs that change signals,
+    the digest and the CLI) or, for a GET, in this process only (a GET writes nothing)."""
     version = profile.version(embedding_model)
     positives = profile.positive_ids
     with db.read() as connection:
@@ -101,10 +102,18 @@ def model_for(db: Database, profile: Profile, embedding_model: str, pool: Recent
                 model = _parsed[key] = UserModel.from_stored(stored_model.weights,
                                                              stored_model.details)
             return Trained(model, library, False)
+    in_memory = (db.url, profile.user_id, version, "not stored")
+    if not persist and in_memory in _parsed:
+        return Trained(_parsed[in_memory], library, False)
     model = _train(db, profile, embedding_model, pool, library, background)
-    with db.write() as connection:
-        user_models.save(connection, profile.user_id, user_models.StoredModel(
-            embedding_model, version, stamp(), model.weights, model.details()))
+    if persist:
+        with db.write() as connection:
+            user_models.save(connection, profile.user_id, user_models.StoredModel(
+                embedding_model, version, stamp(), model.weights, model.details()))
+    else:
+        if len(_parsed) > 1000:
+            _parsed.clear()
+        _parsed[in_memory] = model
     return Trained(model, library, True)
 
 

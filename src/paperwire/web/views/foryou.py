@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from ... import feeds
 from ...lists import Entry
 from ...recommend import actions
-from ...recommend.feed import recommend
+from ...recommend.feed import recommend, refresh_model
 from ...recommend.map import build_map
 from ...recommend.pool import POOLS
 from ...recommend.profile import POSITIVE, load_profile
@@ -35,8 +35,13 @@ ACT = [Depends(require_csrf), Depends(limited("foryou"))]
 
 
 def _feed(request: Request, user_id: int, limit: int, offset: int):  # noqa: ANN202
-    site = request.app.state
-    return recommend(site.db, site.config, user_id, limit=limit, offset=offset)
+    site = request.app.state  # a GET: a model trained here is kept in memory, not written
+    return recommend(site.db, site.config, user_id, limit=limit, offset=offset, persist=False)
+
+
+def _learn(request: Request, user_id: int) -> None:
+    """After a POST that changed the reader's signals: train and store their model now."""
+    refresh_model(request.app.state.db, request.app.state.config, user_id)
 
 
 @router.get("/for-you")
@@ -58,6 +63,7 @@ def not_interested(request: Request, paper: str = Form(..., max_length=300),
                    next: str = Form("", max_length=2000),
                    user=Depends(require_user)) -> Response:  # noqa: A002, ANN001
     _act(lambda: actions.not_interested(request.app.state.db, user.id, paper))
+    _learn(request, user.id)
     return _answer(request, next, {"paper": paper, "not_interested": True})
 
 
@@ -65,6 +71,7 @@ def not_interested(request: Request, paper: str = Form(..., max_length=300),
 def save(request: Request, paper: str = Form(..., max_length=300),
          next: str = Form("", max_length=2000), user=Depends(require_user)) -> Response:  # noqa: A002, ANN001
     _act(lambda: actions.save(request.app.state.db, user.id, paper))
+    _learn(request, user.id)
     return _answer(request, next, {"paper": paper, "saved": True})
 
 
@@ -73,6 +80,7 @@ async def seen(request: Request, user=Depends(require_user)) -> Response:  # noq
     form = await request.form()
     shown = [v for v in form.getlist("shown") if isinstance(v, str)][:100]
     count = actions.skipped(request.app.state.db, user.id, shown) if shown else 0
+    _learn(request, user.id)
     return _answer(request, form.get("next"), {"skipped": count})
 
 
@@ -80,6 +88,7 @@ async def seen(request: Request, user=Depends(require_user)) -> Response:  # noq
 def forget(request: Request, paper: str = Form(..., max_length=300),
            next: str = Form("", max_length=2000), user=Depends(require_user)) -> Response:  # noqa: A002, ANN001
     actions.forget(request.app.state.db, user.id, paper)
+    _learn(request, user.id)
     return _answer(request, next or "/for-you/profile", {"paper": paper, "forgotten": True})
 
 
@@ -163,6 +172,7 @@ async def map_seed(request: Request, user=Depends(require_user)) -> Response:  #
     form = await request.form()
     papers = [v for v in form.getlist("paper") if isinstance(v, str)][:50]
     count = _act(lambda: actions.seed(request.app.state.db, user.id, papers))
+    _learn(request, user.id)
     return _answer(request, form.get("next") or "/for-you", {"seeded": count})
 
 
