@@ -85,6 +85,12 @@ def test_map_click_seeds_the_feed_and_reasons_show(site, open_page, shots) -> No
     page.get_by_role("button", name="Unfollow eess.AS").click()
     page.wait_for_url("**/for-you/profile")
     assert "You follow no authors or categories" in page.locator("#follows").inner_text()
+
+    # a digest link (?from=digest) tells the feed the paper was opened from a digest
+    page.goto(f"{base}/papers/2611.00020?from=digest")
+    page.wait_for_function("() => !window.location.search")
+    page.goto(base + "/for-you/profile")
+    page.wait_for_selector("text=opened from a digest")
     assert not reader.errors and not reader.dialogs
 
 

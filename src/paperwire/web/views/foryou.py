@@ -75,6 +75,15 @@ def save(request: Request, paper: str = Form(..., max_length=300),
     return _answer(request, next, {"paper": paper, "saved": True})
 
 
+@router.post("/for-you/opened", dependencies=ACT)
+def opened(request: Request, paper: str = Form(..., max_length=300),
+           user=Depends(require_user)) -> Response:  # noqa: ANN001
+    """Sent by app.js when a signed-in reader opens a paper from a digest link."""
+    _act(lambda: actions.opened(request.app.state.db, user.id, paper))
+    _learn(request, user.id)
+    return _answer(request, "/for-you", {"paper": paper, "opened": True})
+
+
 @router.post("/for-you/seen", dependencies=ACT)
 async def seen(request: Request, user=Depends(require_user)) -> Response:  # noqa: ANN001
     form = await request.form()
