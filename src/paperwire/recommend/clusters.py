@@ -29,9 +29,22 @@ def pca_2d(matrix: np.ndarray) -> np.ndarray:
     return ((points - low) / np.where(high - low > 1e-9, high - low, 1.0)).astype(np.float32)
 
 
-def kmeans(matrix: np.ndarray, k: int, *, iterations: int = 30, seed: int = 0
-           ) -> tuple[np.ndarray, np.ndarray]:
-    """(labels, centres): k-means++ seeding, Lloyd's iterations, cosine-like on unit vectors."""
+def kmeans(matrix: np.ndarray, k: int, *, iterations: int = 30, seed: int = 0,
+           restarts: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """(labels, centres): the best (least squared distance) of a few k-means++ runs."""
+    best, best_cost = None, np.inf
+    for attempt in range(max(1, restarts)):
+        labels, centres = _kmeans_once(matrix, k, iterations, seed + attempt)
+        if len(matrix) == 0:
+            return labels, centres
+        cost = float(np.sum((matrix - centres[labels]) ** 2))
+        if cost < best_cost - 1e-9:
+            best, best_cost = (labels, centres), cost
+    return best  # type: ignore[return-value]
+
+
+def _kmeans_once(matrix: np.ndarray, k: int, iterations: int, seed: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
     n = len(matrix)
     k = max(1, min(k, n))
     if n == 0:
