@@ -58,7 +58,7 @@ def test_map_click_seeds_the_feed_and_reasons_show(site, open_page, shots) -> No
     page.wait_for_url("**/for-you")
     reasons = page.locator(".card .reasons").first.inner_text()
     assert "in your library" in reasons, reasons
-    page.screenshot(path=str(shots / "for-you.png"), full_page=True)
+    page.screenshot(path=str(shots / "for-you.png"))
 
     first = page.locator(".card").first
     first_id = first.get_attribute("id")
