@@ -41,7 +41,7 @@ test: $(VENV)/.installed-test
 ## Retake the screenshots in docs/screenshots/ (the browser tests save them there).
 screenshots: $(VENV)/.installed-test
 	PAPERWIRE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/web/test_browser.py \
-	  tests/community/test_browser_community.py
+	  tests/community/test_browser_community.py tests/foryou/test_browser_foryou.py
 
 ## Regenerate docs/CLI.md from the commands' own help.
 docs: $(VENV)/.installed

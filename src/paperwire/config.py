@@ -278,6 +278,17 @@ SETTINGS: list[Setting] = [
             "in an email stay valid.", kind="int"),
     Setting("digest_confirm_resend_seconds", 600, "Least time between two confirmation emails "
             "to one address.", kind="int"),
+    # --- for you: recommendations, interests, follows, map (issue 8)
+    Setting("recommend_window_days", 30, "Days of newest papers the For you feed ranks "
+            "(counted back from the newest paper with a vector).", kind="int"),
+    Setting("recommend_shortlist", 200, "Papers the first stage (the reader's model over "
+            "vectors) passes to the re-ranking with text, authors and follows.", kind="int"),
+    Setting("recommend_background", 300, "Random recent papers a reader's model learns "
+            "from as likely negatives (weighted low).", kind="int"),
+    Setting("recommend_map_papers", 600, "Newest papers drawn on the /map page.", kind="int"),
+    Setting("recommend_map_clusters", 8, "Clusters (k-means) on the /map page.", kind="int"),
+    Setting("rate_limit_foryou", "60/60", "Feed corrections (not interested, follow, "
+            "interests) one person may send: HITS/SECONDS.", kind="rate"),
 ]
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}

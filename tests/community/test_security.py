@@ -63,6 +63,7 @@ def world(community_db, data_dir):  # noqa: ANN001, ANN201
         "name": "cs.LG", "category": "cs.LG", "fmt": "xml", "user_id": str(member.id),
         "collection_id": str(collection.id), "comment_id": str(comment),
         "submission_id": str(submission), "claim_id": str(claim.id),
+        "token": "no-such-feed-token",
     }
     query = {"/signin/link": {"token": token}, "/search": {"q": "quokka"},
              "/api/papers/search": {"q": "quokka"}, "/feeds/search.{fmt}": {"q": "quokka"}}

@@ -70,7 +70,7 @@ def test_html_escapes_titles_and_links_page_and_pdf(papers):
     assert not [t for t, attrs in tags if t in ("script", "img") or any(
         name.startswith("on") for name in attrs)]
     assert "&lt;script&gt;" in rendered.html
-    assert 'href="https://papers.example.org/papers/2502.00003"' in rendered.html
+    assert 'href="https://papers.example.org/papers/2502.00003?from=digest"' in rendered.html
     assert 'href="https://arxiv.org/pdf/2502.00003"' in rendered.html
     assert LINKS.unsubscribe in rendered.html and LINKS.preferences in rendered.text
     assert "\n" not in rendered.subject and "\r" not in rendered.subject

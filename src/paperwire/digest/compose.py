@@ -9,6 +9,7 @@ so composing for thousands of subscribers reads the database a handful of times.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -23,6 +24,8 @@ from .preferences import Preferences
 from .schedule import period_last_day
 
 WINDOW_DAYS = {"day": 3, "week": 7}  # a daily digest looks back over a weekend's gap
+# email, candidates -> paper id -> (score, reason), or None for "not a reader we know"
+Recommender = Callable[[str, list[PaperCard]], "dict[str, tuple[float, str]] | None"]
 
 
 @dataclass
@@ -113,9 +116,10 @@ class Composer:
 
     def __init__(self, db: Database, *, matcher: InterestMatcher | None = None,
                  pool_size: int = 300, gravity: float = trending_score.DEFAULT_GRAVITY,
-                 now: datetime | None = None):
+                 now: datetime | None = None, recommender: Recommender | None = None):
         self.db, self.pool_size, self.gravity = db, pool_size, gravity
         self.matcher = matcher or KeywordMatcher()
+        self.recommender = recommender  # signed-in readers get the For you picks
         self.now = now or utc_now()
         self._pools: dict[tuple[str, date], Pool] = {}
 
@@ -149,9 +153,13 @@ class Composer:
         if not fresh:
             return digest
         reasons: dict[str, tuple[float, str]] = {}
+        picked = self.recommender(email, pool.cards) if self.recommender else None
+        if picked:
+            reasons.update(picked)
         if preferences.interests:
             for paper_id, match in self.matcher.match(preferences.interests, pool.cards).items():
-                reasons[paper_id] = (match.score, f"matches your interest '{match.interest}'")
+                if paper_id not in reasons:
+                    reasons[paper_id] = (match.score, f"matches your interest '{match.interest}'")
         if preferences.keywords:
             phrases = keyword_phrases(preferences.keywords)
             for card in fresh:

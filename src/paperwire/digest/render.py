@@ -58,7 +58,8 @@ class Renderer:
         self._cards: dict[str, tuple[Markup, str]] = {}
 
     def paper_page(self, card: PaperCard) -> str:
-        return self.base_url + paper_url(card.id)
+        # from=digest: a signed-in reader's page reports "opened from a digest" (a POST)
+        return self.base_url + paper_url(card.id) + "?from=digest"
 
     def _card(self, card: PaperCard) -> tuple[Markup, str]:
         if card.id not in self._cards:

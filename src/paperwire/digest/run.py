@@ -96,9 +96,11 @@ class DigestRun:
                  dry_run: bool = False):
         self.db, self.config, self.dry_run = db, config, dry_run
         self.now = now or datetime.now(timezone.utc)
+        from ..recommend.digest import DigestRecommender
         self.composer = Composer(db, matcher=matcher_for(db, config),
                                  pool_size=config.digest_pool_size,
-                                 gravity=config.trending_gravity, now=self.now)
+                                 gravity=config.trending_gravity, now=self.now,
+                                 recommender=DigestRecommender(db, config))
         self.renderer = Renderer(str(config.base_url))
         self.signer = signer_for(config)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

@@ -24,11 +24,12 @@ from .visitor import VisitorMiddleware
 from .metrics import Metrics, MetricsMiddleware
 from .views import (
     about, account, admin, api, category, claims, collections, comments, daily, feeds, health,
-    metrics, paper, search, submissions, subscriptions, trending, votes,
+    foryou, metrics, paper, search, submissions, subscriptions, trending, votes,
 )
 
 VIEWS = (health, metrics, daily, trending, category, search, paper, api, feeds,
-         account, votes, comments, submissions, claims, collections, admin, about, subscriptions)
+         account, votes, comments, submissions, claims, collections, admin, about, subscriptions,
+         foryou)
 
 API_DESCRIPTION = """Paperwire's JSON API, shaped like Hugging Face's daily-papers API, and
 RSS 2.0 / Atom / JSON Feed for every list. Every answer carries an ETag and Cache-Control;

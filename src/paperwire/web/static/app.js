@@ -60,4 +60,17 @@
       button.title = data.voted ? "Take back your upvote" : "Upvote";
     }).catch(function () { form.submit(); }).then(function () { button.disabled = false; });
   });
+  // A paper opened from a digest by a signed-in reader teaches their For you feed: one
+  // POST (with the page's CSRF token), then the marker leaves the address.
+  var signout = document.querySelector(".account form[action='/signout'] input[name=csrf]");
+  var opened = /^\/papers\/(.+)$/.exec(window.location.pathname);
+  if (signout && opened && /(^|[?&])from=digest(&|$)/.test(window.location.search)) {
+    var body = new URLSearchParams();
+    body.append("csrf", signout.value);
+    body.append("paper", decodeURIComponent(opened[1]));
+    fetch("/for-you/opened", { method: "POST", body: body, credentials: "same-origin",
+                               headers: { "Accept": "application/json" } })
+      .catch(function () { return null; });
+    if (window.history.replaceState) window.history.replaceState(null, "", window.location.pathname);
+  }
 })();
