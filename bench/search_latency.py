@@ -50,7 +50,10 @@ def vocabulary(rows: list[dict]) -> tuple[list[str], np.ndarray]:
     return words, weights / weights.sum()
 
 
-def paper_rows(rows: list[dict], total: int, rng: np.random.Generator) -> list[tuple]:
+def paper_rows(rows: list[dict], total: int, rng: np.random.Generator,
+               texts: bool = True) -> list[tuple]:
+    """The papers' rows; with texts=False only their ids (the same random draws are made,
+    so the vectors drawn next are the same)."""
     now = "2026-11-26T00:00:00Z"
     out = [(r["arxiv_id"], r["title"], r.get("summary") or "", orjson.dumps(r.get("authors") or []).decode(),
             "cs.LG", (r.get("paper_published_at") or r["daily_date"])[:10] + "T00:00:00Z", now, now)
@@ -61,6 +64,8 @@ def paper_rows(rows: list[dict], total: int, rng: np.random.Generator) -> list[t
         picks = rng.choice(len(words), size=(missing, 40), p=weights)
         span = (LAST_DAY - FIRST_DAY).days
         days = rng.integers(0, span, missing)
+        if not texts:
+            return out + [(f"synthetic:{i:07d}",) for i in range(missing)]
         for i in range(missing):
             text = [words[j] for j in picks[i]]
             published = (FIRST_DAY + timedelta(days=int(days[i]))).isoformat() + "T00:00:00Z"
@@ -111,7 +116,7 @@ def run_size(size: int, rows: list[dict], queries: list[str], work: Path, model_
     db.upgrade()
     model = embedder_for(config).key
     started = time.perf_counter()
-    papers = paper_rows(rows, size, rng)
+    papers = paper_rows(rows, size, rng, texts=not reused)
     vectors = clustered_vectors(size, rng)
     if not reused:
         build(db, papers, vectors, model)

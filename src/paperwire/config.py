@@ -228,6 +228,9 @@ SETTINGS: list[Setting] = [
     Setting("embed_runtime", "onnx-int8", "How the embedding model runs: 'onnx-int8' (ONNX "
             "Runtime, int8, fast on CPU) or 'torch' (sentence-transformers). Changing it "
             "re-embeds every paper; vectors of two runtimes are never mixed."),
+    Setting("embed_max_tokens", 256, "Tokens of title and abstract embedded per paper. 128 "
+            "embeds about 2.4x faster on CPU (docs/PERFORMANCE.md); changing it re-embeds.",
+            kind="int"),
     Setting("embed_in_serve", True, "Embed newly imported papers in the background while "
             "`paperwire serve` runs.", kind="bool"),
     Setting("embed_interval", 60.0, "Seconds between the background embedder's checks for "

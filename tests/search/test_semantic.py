@@ -88,6 +88,7 @@ def test_a_new_model_re_embeds_and_never_mixes(embedded, config) -> None:
     onnx = embedder_for(config)
     reference = Embedder("torch")
     assert reference.key != onnx.key
+    assert len({onnx.key, Embedder("onnx-int8", max_tokens=128).key, reference.key}) == 3
     with embedded.read() as connection:
         assert count_pending(connection, reference.key) == 6
     INDEXES.clear()

