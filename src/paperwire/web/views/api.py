@@ -85,7 +85,7 @@ async def search_papers(
 def _search(request: Request, search_request: search.SearchRequest) -> Response:
     site = request.app.state.site
     try:
-        entries, results = run_search(site.db, search_request)
+        entries, results = run_search(site.db, search_request, site.config)
     except search.SearchError as exc:
         raise params.BadParameter("q", str(exc)) from None
     headers = {"X-Search-Mode": results.mode}
@@ -106,7 +106,7 @@ def _similar(request: Request, raw_id: str, limit: int) -> Response:
     site = request.app.state.site
     key = _resolve(site.db, raw_id)
     try:
-        hits = search.similar(site.db, key, limit)
+        hits = search.similar(site.db, key, limit, config=site.config)
     except search.UnknownPaper:
         raise HTTPException(404, f"no paper {raw_id!r}") from None
     with site.db.read() as connection:

@@ -122,7 +122,7 @@ async def search_feed(
     def build() -> Response:
         site = request.app.state.site
         try:
-            entries, _ = run_search(site.db, search_request)
+            entries, _ = run_search(site.db, search_request, site.config)
         except search.SearchError as exc:
             raise params.BadParameter("q", str(exc)) from None
         query = with_query("", **filters)

@@ -37,7 +37,7 @@ def build(request: Request, raw_id: str) -> Response:
     if key != raw_id:
         return RedirectResponse(paper_url(key), status_code=301)
     try:
-        similar = search.similar(site.db, key, SIMILAR_SHOWN)
+        similar = search.similar(site.db, key, SIMILAR_SHOWN, config=site.config)
         similar_note = None
     except search.SearchError as exc:
         similar, similar_note = [], str(exc)

@@ -28,9 +28,10 @@ async def search_page(request: Request, q: str = params.QUERY, since: str | None
     return await respond(request, lambda: build(request, search_request, p))
 
 
-def run(db, request: search.SearchRequest) -> tuple[list[Entry], search.SearchResults]:  # noqa: ANN001
+def run(db, request: search.SearchRequest, config=None  # noqa: ANN001
+        ) -> tuple[list[Entry], search.SearchResults]:
     """Search, then the cards of the hits in rank order, each with why it matched."""
-    results = search.search(db, request)
+    results = search.search(db, request, config)
     with db.read() as connection:
         found = cards(connection, [hit.id for hit in results.hits])
     entries = [Entry(found[hit.id], score=hit.score, reasons=list(hit.reasons))
@@ -45,7 +46,7 @@ def build(request: Request, search_request: search.SearchRequest, page: int) -> 
     status = 200
     if search_request.query:
         try:
-            entries, results = run(site.db, search_request)
+            entries, results = run(site.db, search_request, site.config)
         except search.SearchError as exc:
             context["error"], status = str(exc), 422
         else:
