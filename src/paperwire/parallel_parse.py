@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,6 +34,9 @@ BLOCKS_IN_FLIGHT_PER_WORKER = 3
 
 
 def _worker_init() -> None:
+    # Ctrl-C reaches the whole process group; the parent stops the import and shuts the
+    # pool down. A worker dying of it mid-task could leave that shutdown waiting forever.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Parsing allocates millions of short-lived acyclic objects: collect less often.
     gc.freeze()
     gc.set_threshold(100_000, 50, 50)
