@@ -59,3 +59,8 @@ def count_progress(description: str, total: int | None, *, enabled: bool | None 
                   console=stderr) as progress:
         task = progress.add_task(description, total=total)
         yield lambda advance: progress.update(task, advance=advance)
+
+
+def short_authors(names: list[str], shown: int = 3) -> str:
+    """The first few authors for a table cell, then "et al."."""
+    return ", ".join(names[:shown]) + (" et al." if len(names) > shown else "")

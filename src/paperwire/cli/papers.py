@@ -14,7 +14,7 @@ from ..store.listings import list_papers
 from ..store.papers import get_paper, resolve_paper_id
 from ..store.stats import collect_stats
 from .context import AppContext, pass_app
-from .output import emit_json, json_option, stdout
+from .output import emit_json, json_option, short_authors, stdout
 
 
 def _parse_date(_ctx, _param, value: str | None) -> date | None:  # noqa: ANN001
@@ -54,7 +54,7 @@ def list_command(app: AppContext, day: date | None, category: str | None, limit:
         return
     table = Table("id", "published", "category", "title", "authors")
     for row in rows:
-        authors = ", ".join(row.authors[:3]) + (" et al." if len(row.authors) > 3 else "")
+        authors = short_authors(row.authors)
         table.add_row(row.id, (row.published or "")[:10], row.categories[0] if row.categories else "",
                       row.title, authors)
     stdout.print(table)

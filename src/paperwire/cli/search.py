@@ -12,7 +12,7 @@ from rich.table import Table
 from .. import search as search_api
 from ..store.papers import resolve_paper_id
 from .context import AppContext, pass_app
-from .output import count_progress, emit_json, json_option, stderr, stdout
+from .output import count_progress, emit_json, json_option, short_authors, stderr, stdout
 
 
 def _parse_date(_ctx, _param, value: str | None) -> date | None:  # noqa: ANN001
@@ -33,7 +33,7 @@ def _print_hits(hits: list[search_api.SearchHit], as_json: bool) -> None:
         return
     table = Table("id", "score", "published", "title", "authors")
     for hit in hits:
-        authors = ", ".join(hit.authors[:3]) + (" et al." if len(hit.authors) > 3 else "")
+        authors = short_authors(hit.authors)
         table.add_row(hit.id, f"{hit.score:.3f}", (hit.published or "")[:10], hit.title, authors)
     stdout.print(table)
 
