@@ -71,5 +71,10 @@ def test_a_harvest_is_queued_once_per_source(pg_env):
     assert first["queued"] and not second["queued"] and other["queued"]
     jobs = json.loads(run_cli("worker", "jobs", "--json", env=env, check=True).stdout)
     assert sorted(j["task"] for j in jobs) == ["paperwire.harvest", "paperwire.harvest"]
+    from prometheus_client import generate_latest
+
+    from paperwire.web.metrics import Metrics
+    exposed = generate_latest(Metrics(db).registry).decode()
+    assert 'paperwire_jobs{status="todo",task="paperwire.harvest"} 2.0' in exposed
     bad = run_cli("worker", "defer", "nope", env=env)
     assert bad.returncode == 2 and "unknown source" in bad.stderr

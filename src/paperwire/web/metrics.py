@@ -26,6 +26,9 @@ DATABASE_COUNTS = [
     ("paperwire_import_runs", "File imports recorded.", "SELECT COUNT(*) FROM import_runs", []),
     ("paperwire_digests", "Digests by status (sent, skipped, failed, claimed).",
      "SELECT status, COUNT(*) FROM digests GROUP BY status", ["status"]),
+    ("paperwire_jobs", "Background tasks in the workers' queue, by task and status.",
+     "SELECT task_name, status, COUNT(*) FROM procrastinate_jobs GROUP BY task_name, status",
+     ["task", "status"]),
 ]
 
 
