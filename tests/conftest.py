@@ -127,10 +127,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextlib.contextmanager
-def running_server(env: dict[str, str], *args: str) -> Iterator[str]:
-    """`paperwire serve` as a real process on a free port; yields its base URL once
-    /healthz answers, and stops it afterwards."""
+def start_server(env: dict[str, str], *args: str) -> tuple[subprocess.Popen, str]:
+    """`paperwire serve` as a real process on a free port, once /healthz answers; its
+    output (stdout and stderr together) is left in the pipe for the caller."""
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "paperwire", "serve", "--port", str(port),
                                 *args], env=env, cwd=REPO, stdout=subprocess.PIPE,
@@ -140,12 +139,17 @@ def running_server(env: dict[str, str], *args: str) -> Iterator[str]:
     while time.time() < deadline:
         try:
             if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
+                return process, base
         except httpx.TransportError:
             time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("server did not start: " + process.stdout.read())
+    process.kill()
+    pytest.fail("server did not start: " + process.stdout.read())
+
+
+@contextlib.contextmanager
+def running_server(env: dict[str, str], *args: str) -> Iterator[str]:
+    """A started server (see start_server); yields its base URL and stops it afterwards."""
+    process, base = start_server(env, *args)
     try:
         yield base
     finally:

@@ -17,6 +17,7 @@ from paperwire.community.clock import stamp
 from paperwire.store.login_tokens import create_token
 from paperwire.store.votes import count_votes
 
+from .community.conftest import sign_in_over_http
 from .conftest import _reset_postgres, run_cli, running_server
 from .web.conftest import load
 
@@ -53,13 +54,6 @@ def cluster(pg_server_url, tmp_path):
     db.dispose()
 
 
-def _signed_in(base: str, token: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=60, follow_redirects=True)
-    page = client.get("/signin/link", params={"token": token}).text
-    client.post("/signin/link", data={"csrf": CSRF.search(page).group(1), "token": token})
-    return client
-
-
 def test_votes_through_two_web_processes_all_count(cluster):
     db, _, first, second = cluster
     people = 30
@@ -68,7 +62,7 @@ def test_votes_through_two_web_processes_all_count(cluster):
                                "2999-01-01T00:00:00Z") for i in range(people)]
     # Each person signs in on one process and votes through the other: sessions are
     # signed cookies, so any process accepts them.
-    clients = [_signed_in(first if i % 2 else second, token) for i, token in enumerate(tokens)]
+    clients = [sign_in_over_http(first if i % 2 else second, token) for i, token in enumerate(tokens)]
     start = threading.Barrier(people)
 
     def vote(index: int) -> int:

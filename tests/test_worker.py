@@ -11,7 +11,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import REPO, _reset_postgres, run_cli
+from tests.conftest import REPO, _pg_migrated, _reset_postgres, run_cli
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def pg_env(pg_server_url, cli_env):
     with db.write() as connection:  # a queue left by an earlier test
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
     db.dispose()
-    _reset_postgres.__globals__["_pg_migrated"].discard(pg_server_url)
+    _pg_migrated.discard(pg_server_url)  # the schema went with it: migrate again
     db = _reset_postgres(pg_server_url)
     cli_env["PAPERWIRE_DATABASE_URL"] = pg_server_url
     cli_env["PAPERWIRE_HARVEST_SOURCES"] = ""  # nothing may reach the internet

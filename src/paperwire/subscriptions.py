@@ -83,11 +83,10 @@ def resolve(db: Database, signer: Signer, purpose: str, token: str | None,
 
 
 def normalize(raw: str) -> str:
-    """The canonical address, or InvalidAddress with a message that says why. Lower case
-    throughout, so one mailbox is one subscription whatever case it was typed in."""
-    from .mail import normalize_address
+    """The canonical address, or InvalidAddress with a message that says why."""
+    from .mail import canonical_address
 
-    return normalize_address(raw).lower()
+    return canonical_address(raw)
 
 
 def subscribe(db: Database, config: Config, raw_email: str, *,

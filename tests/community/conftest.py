@@ -11,6 +11,7 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -83,3 +84,16 @@ def sign_in(client: TestClient, data_dir: Path, email: str) -> None:
         r'name="csrf" value="([^"]+)"', page).group(1), "token": token},
         follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/account", done.text
+
+
+CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def sign_in_over_http(base: str, token: str) -> httpx.Client:
+    """A client of a real server, signed in by following a sign-in link's token."""
+    client = httpx.Client(base_url=base, timeout=60, follow_redirects=True)
+    page = client.get("/signin/link", params={"token": token}).text
+    done = client.post("/signin/link", data={"csrf": CSRF_FIELD.search(page).group(1),
+                                             "token": token})
+    assert done.status_code == 200 and "Your account" in done.text  # after the redirect
+    return client

@@ -16,6 +16,7 @@ from paperwire.store.votes import count_votes, shown_votes
 
 from ..conftest import running_server
 from ..web.conftest import load
+from .conftest import sign_in_over_http
 
 PAPER = "2502.00003"  # 50 imported upvotes
 PEOPLE = 50
@@ -23,10 +24,7 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 def _signed_in(base: str, token: str) -> tuple[httpx.Client, str]:
-    client = httpx.Client(base_url=base, timeout=60, follow_redirects=True)
-    page = client.get("/signin/link", params={"token": token}).text
-    done = client.post("/signin/link", data={"csrf": CSRF.search(page).group(1), "token": token})
-    assert done.status_code == 200 and "Your account" in done.text  # after the redirect
+    client = sign_in_over_http(base, token)
     return client, CSRF.search(client.get(f"/papers/{PAPER}").text).group(1)
 
 

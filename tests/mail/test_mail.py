@@ -10,7 +10,7 @@ import trustme
 from hypothesis import given, settings, strategies as st
 
 from paperwire.config import ConfigError, load_config
-from paperwire.mail import (HeaderInjection, InvalidAddress, OutgoingMessage, PermanentFailure,
+from paperwire.mail import (HeaderInjection, canonical_address, InvalidAddress, OutgoingMessage, PermanentFailure,
                             SmtpSettings, TemporaryFailure, list_outbox, normalize_address,
                             open_transport, stable_message_id)
 from tests.conftest import free_port, run_cli
@@ -127,6 +127,7 @@ def test_hostile_addresses_are_refused_clearly(bad):
 
 def test_addresses_are_normalised():
     assert normalize_address("  Reader@EXAMPLE.org ") == "Reader@example.org"
+    assert canonical_address("  Reader@EXAMPLE.org ") == "reader@example.org"
 
 
 @settings(max_examples=300, deadline=None)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 
-import httpx
 import pytest
 from werkzeug import Response
 
@@ -17,8 +14,7 @@ from paperwire.jobs import HarvestScheduler, due_at_start, run_source_job, sched
 from paperwire.store import Database
 from paperwire.store.harvest_runs import runs_of
 
-from ..conftest import REPO, run_cli
-from ..conftest import free_port
+from ..conftest import run_cli, start_server
 from .replay import FORMATS_TESTDATA, Replay
 
 UTC = timezone.utc
@@ -109,19 +105,8 @@ def test_serve_runs_the_enabled_sources_and_no_jobs_turns_them_off(
            "PAPERWIRE_HF_API_URL": replay.url("/api/daily_papers"),
            "PAPERWIRE_HF_REQUEST_INTERVAL": "0", "PAPERWIRE_HARVEST_FIRST_DAYS": "1"}
     for jobs_flag, expected_runs in (("--no-jobs", 0), ("--jobs", 1)):
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "paperwire", "serve", "--port", str(port), "--no-demo",
-             jobs_flag], env=env, cwd=REPO, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True)
+        process, _ = start_server(env, "--no-demo", jobs_flag)
         try:
-            deadline = time.time() + 60
-            while time.time() < deadline:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.3)
             deadline = time.time() + (30 if expected_runs else 2)
             while True:  # a catch-up harvest starts at once; wait for it to finish
                 rows = json.loads(run_cli("sources", "--json", env=env, check=True).stdout)

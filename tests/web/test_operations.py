@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 
 import httpx
 from sqlalchemy import text
 
 from paperwire.logs import JsonFormatter, logging_config
 from paperwire.store.migrate import head_revision
-from tests.conftest import free_port
+from tests.conftest import start_server
 from tests.web.conftest import make_client
 
 
@@ -94,19 +91,9 @@ def test_json_formatter_keeps_exceptions():
 def test_serve_writes_json_logs_and_answers_readyz(cli_env):
     cli_env["PAPERWIRE_LOG_FORMAT"] = "json"
     cli_env["PAPERWIRE_WEB_ACCESS_LOG"] = "true"
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "paperwire", "serve", "--no-jobs",
-                                "--port", str(port)], env=cli_env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+    process, base = start_server(cli_env, "--no-jobs")
     try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.3)
+        assert httpx.get(f"{base}/readyz").status_code == 200
         assert "paperwire_http_requests_total" in httpx.get(f"{base}/metrics").text
     finally:
         process.terminate()

@@ -43,12 +43,13 @@ def run_command(app: AppContext, dry_run: bool, period_day: datetime | None, onl
     """
     from ..digest.run import due_subscribers, run_digests
     from ..digest.schedule import utc_now
+    from ..subscriptions import normalize
 
     db = app.database()
     day = period_day.date() if period_day else None
     try:
         total = len(due_subscribers(db, now=utc_now(), period_date=day,
-                                    only=_normal(only) if only else None))
+                                    only=normalize(only) if only else None))
         with count_progress("digests", total, enabled=progress) as update:
             report = run_digests(db, app.config, period_date=day, only=only, dry_run=dry_run,
                                  progress=update, workers=workers or app.config.digest_workers)
@@ -68,11 +69,6 @@ def run_command(app: AppContext, dry_run: bool, period_day: datetime | None, onl
     sys.exit(1 if report.failed or report.bounced else 0)
 
 
-def _normal(email: str) -> str:
-    from ..subscriptions import normalize
-    return normalize(email)
-
-
 @digest_group.command("preview")
 @click.argument("email")
 @click.option("--period", "period_day", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -87,9 +83,10 @@ def preview_command(app: AppContext, email: str, period_day: datetime | None,
     from ..digest.run import DigestRun
     from ..digest.schedule import period_of, utc_now
     from ..store import digests, subscribers
+    from ..subscriptions import normalize
 
     try:
-        address = _normal(email)
+        address = normalize(email)
     except InvalidAddress as exc:
         raise click.BadParameter(str(exc), param_hint="EMAIL") from None
     db = app.database()

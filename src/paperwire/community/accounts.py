@@ -23,11 +23,11 @@ class InvalidEmail(ValueError):
 
 
 def normalise_email(raw: str) -> str:
-    from ..mail import InvalidAddress, normalize_address
+    from ..mail import InvalidAddress, canonical_address
     if not isinstance(raw, str) or len(raw) > 320:
         raise InvalidEmail("That is not an email address.")
     try:
-        return normalize_address(raw.strip()).lower()
+        return canonical_address(raw.strip())
     except InvalidAddress as exc:
         raise InvalidEmail(f"That is not an email address we can send to: {exc}") from None
 

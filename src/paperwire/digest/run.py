@@ -77,10 +77,15 @@ class _Due:
 
 
 def due_subscribers(db: Database, *, now: datetime, period_date: date | None = None,
-                    only: str | None = None) -> list[_Due]:
+                    only: str | None = None,
+                    subscriber_ids: Collection[int] | None = None) -> list[_Due]:
+    """Who is due now (or for `period_date`), limited to `subscriber_ids` when given."""
+    wanted = None if subscriber_ids is None else set(subscriber_ids)
     due = []
     with db.read() as connection:
         for subscriber in subscribers.active(connection, only_email=only):
+            if wanted is not None and subscriber.id not in wanted:
+                continue
             preferences = Preferences.from_json(subscriber.preferences)
             period = (period_for_date(preferences, period_date) if period_date
                       else due_period(preferences, now))
@@ -150,10 +155,8 @@ def run_digests(db: Database, config: Config, *, now: datetime | None = None,
     if only is not None:
         from ..subscriptions import normalize
         only = normalize(only)
-    due = due_subscribers(db, now=run.now, period_date=period_date, only=only)
-    if subscriber_ids is not None:
-        wanted = set(subscriber_ids)
-        due = [item for item in due if item.subscriber.id in wanted]
+    due = due_subscribers(db, now=run.now, period_date=period_date, only=only,
+                          subscriber_ids=subscriber_ids)
     run_id = None
     if not dry_run and (due or log_idle):
         with db.write() as connection:
@@ -215,9 +218,8 @@ def _shard_main(url: str, config: Config, now: datetime, period_date: date | Non
     db = Database(url)
     try:
         run = DigestRun(db, config, now=now)
-        wanted = set(subscriber_ids)
-        due = [item for item in due_subscribers(db, now=now, period_date=period_date)
-               if item.subscriber.id in wanted]
+        due = due_subscribers(db, now=now, period_date=period_date,
+                              subscriber_ids=subscriber_ids)
         report = RunReport(run_id, False, due=len(due))
         with _open_transport(config) as transport:
             sender = Sender(transport, attempts=config.digest_send_attempts,

@@ -1,6 +1,6 @@
 """Outgoing mail: addresses, messages, and the transport (SMTP pool or outbox folder)."""
 
-from .addresses import InvalidAddress, normalize_address
+from .addresses import InvalidAddress, canonical_address, normalize_address
 from .message import HeaderInjection, OutgoingMessage, build_message, stable_message_id
 from .outbox import OutboxEntry, list_outbox
 from .transport import (DeliveryFailure, OutboxTransport, PermanentFailure, SmtpSettings,
@@ -9,6 +9,6 @@ from .transport import (DeliveryFailure, OutboxTransport, PermanentFailure, Smtp
 
 __all__ = ["DeliveryFailure", "HeaderInjection", "InvalidAddress", "OutboxEntry",
            "OutboxTransport", "OutgoingMessage", "PermanentFailure", "SmtpSettings",
-           "SmtpTransport", "TemporaryFailure", "build_message", "list_outbox",
+           "SmtpTransport", "TemporaryFailure", "build_message", "canonical_address", "list_outbox",
            "normalize_address", "open_transport", "outbox_folder", "send_one",
            "stable_message_id"]

@@ -29,3 +29,9 @@ def normalize_address(text: str) -> str:
     except EmailNotValidError as error:
         raise InvalidAddress(f"not a valid email address: {error}") from None
     return valid.normalized
+
+
+def canonical_address(text: str) -> str:
+    """The key Paperwire keeps an address under (accounts, subscriptions): normalised and
+    lower-cased throughout, so one mailbox is one record whatever case it was typed in."""
+    return normalize_address(text).lower()

@@ -24,15 +24,12 @@ def register_tasks(app: procrastinate.App, config: Config, db: Database) -> None
     @app.task(name="paperwire.harvest", queue="harvest")
     def harvest(source: str) -> dict:
         """One harvest of a source (deferred on demand, queued at most once at a time)."""
-        reports = run_source_job(db, config, source)
-        return {"source": source, "runs": [r.status for r in reports]}
+        return {"source": source, "runs": [r.status for r in run_source_job(db, config, source)]}
 
     def scheduled_harvest(source: str):  # noqa: ANN202
         def run(timestamp: int) -> dict:
             log.info("scheduled harvest of %s for %s", source, timestamp)
-            reports = run_source_job(db, config, source)
-            return {"source": source, "timestamp": timestamp,
-                    "runs": [r.status for r in reports]}
+            return {**harvest(source), "timestamp": timestamp}
         return run
 
     for scheduled in scheduled_sources(config):
