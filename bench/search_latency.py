@@ -8,7 +8,9 @@ Papers: the real HF daily papers (9,877), then synthetic papers (words drawn fro
 real abstracts' vocabulary, by frequency) up to each size. Vectors are synthetic
 (clustered, unit length) and written straight to paper_embeddings: embedding 1M texts
 on 2 cores would take days. Queries are real paper titles, embedded by the real model.
-Also: ANN recall@10 against exact search (same filter), and the vector index's memory.
+Also: ANN recall@10 against exact search (same filter), and the vector index's memory;
+from `search_word_index_min` papers on, the word index's build time, memory and top-10
+agreement with FTS5's exact bm25.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from search_data import load_hf
 from paperwire.config import load_config
 from paperwire.search import SearchRequest, search
 from paperwire.search.semantic import embedder_for, index_for
+from paperwire.search.filters import Filters
 from paperwire.search.vectors import INDEXES, day_number
+from paperwire.search.word_index import WORD_INDEXES
 from paperwire.store import Database
 from paperwire.store.bulk import insert_rows
 from paperwire.store.embeddings import to_blob
@@ -99,6 +103,30 @@ def build(db: Database, papers: list[tuple], vectors: np.ndarray, model: str) ->
                                          vectors[start:start + 50_000])])
 
 
+def word_overlap(db: Database, words, queries: list[str]) -> float:  # noqa: ANN001
+    """Top-10 agreement of the word index (with the date filter) with FTS5's exact bm25 over
+    every query word (no pruning): what the index's bounded reading gives up."""
+    from sqlalchemy import text as sql
+    from paperwire.search.api import _allowed
+    from paperwire.search.fts import BM25_WEIGHTS, fts5_expression
+    from paperwire.search.query import parse_query
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    shares = []
+    for query in queries:
+        parsed = parse_query(query)
+        found = {i for i, _ in words.search(parsed.ranked_words(), 10,
+                                             _allowed(db, words, Filters(since=SINCE)))}
+        with db.read() as connection:
+            exact = set(connection.execute(sql(
+                f"SELECT p.id, bm25(papers_fts, {weights}) AS r FROM papers_fts JOIN papers p "
+                "ON p.rowid = papers_fts.rowid WHERE papers_fts MATCH :m AND p.published_at >= "
+                ":since ORDER BY r LIMIT 10"), {"m": fts5_expression(parsed),
+                                                "since": SINCE.isoformat()}).scalars())
+        if exact:
+            shares.append(len(found & exact) / len(exact))
+    return round(float(np.mean(shares)), 3)
+
+
 def percentile(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)) * 1000, 1)
 
@@ -135,6 +163,12 @@ def run_size(size: int, rows: list[dict], queries: list[str], work: Path, model_
     result["index"] = "IVF int8 (faiss)" if index.is_ann else "exact float32"
     result["index_memory_mb"] = round(index.memory_bytes() / 2**20, 1)
     result["rss_growth_mb"] = round((psutil.Process().memory_info().rss - rss_before) / 2**20, 1)
+    words = None
+    if size >= config.search_word_index_min:  # as shipped: the word index past the threshold
+        started = time.perf_counter()
+        words = WORD_INDEXES.wait(db, config.search_word_index_min)
+        result["word_index_build_seconds"] = round(time.perf_counter() - started, 1)
+        result["word_index_memory_mb"] = round(words.memory_bytes() / 2**20, 1)
     search(db, SearchRequest("warm up", mode="hybrid"), config)
     for name, mode, since in (("hybrid_date_filter", "hybrid", SINCE), ("hybrid", "hybrid", None),
                               ("text_date_filter", "text", SINCE),
@@ -150,6 +184,8 @@ def run_size(size: int, rows: list[dict], queries: list[str], work: Path, model_
         result[name] = {"p50_ms": percentile(timings, 50), "p99_ms": percentile(timings, 99),
                         "cpu_p50_ms": percentile(cpu, 50), "cpu_p99_ms": percentile(cpu, 99)}
     result["load_average"] = round(os.getloadavg()[0], 1)
+    if words is not None:
+        result["word_index_overlap@10_vs_fts5"] = word_overlap(db, words, queries[:50])
     if index.is_ann:  # recall@10 of the ANN index (with its re-scoring) against exact
         # Queries near the corpus (a stored vector plus noise): a real query's embedding
         # has no true neighbours among synthetic vectors, so it would measure nothing.
@@ -194,6 +230,7 @@ def main() -> None:
         report["sizes"].append(run_size(size, rows, queries, Path(args.work),
                                         Path(args.model_cache), np.random.default_rng(size)))
         INDEXES.clear()
+        WORD_INDEXES.clear()
         gc.collect()
         if not args.json:
             print(orjson.dumps(report["sizes"][-1]).decode(), flush=True)

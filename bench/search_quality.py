@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -38,15 +39,25 @@ from paperwire.store import Database
 MODES = ("text", "semantic", "hybrid")
 
 
-def fresh_setup(work: Path, name: str, model_cache: Path):  # noqa: ANN201
+def setup(work: Path, name: str, model_cache: Path, records) -> tuple:  # noqa: ANN001
+    """A database of these records, embedded; one kept in --work from an earlier run with
+    the same corpus is reused (embedding is the slow step)."""
     data = work / name
-    data.mkdir()
-    model_cache.mkdir(parents=True, exist_ok=True)
-    (data / "models").symlink_to(model_cache, target_is_directory=True)
+    ready = data / "ready"
+    if not ready.exists():
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
+        model_cache.mkdir(parents=True, exist_ok=True)
+        (data / "models").symlink_to(model_cache, target_is_directory=True)
     config = load_config({"data_dir": str(data)}, environ={})
     db = Database(config.effective_database_url)
     db.upgrade()
-    return config, db
+    started = time.perf_counter()
+    if not ready.exists():
+        import_records(db, records)
+        embed_missing(db, embedder_for(config), batch_size=256)
+        ready.touch()
+    return config, db, round(time.perf_counter() - started, 1)
 
 
 def ranked_ids(db: Database, config, query: str, mode: str, limit: int) -> list[str]:  # noqa: ANN001
@@ -58,12 +69,8 @@ def ranked_ids(db: Database, config, query: str, mode: str, limit: int) -> list[
 
 def run_cacm(work: Path, model_cache: Path) -> dict:
     docs, queries, qrels = load_cacm()
-    config, db = fresh_setup(work, "cacm", model_cache)
-    import_records(db, cacm_records(docs))
-    started = time.perf_counter()
-    embed_missing(db, embedder_for(config), batch_size=256)
-    result = {"documents": len(docs), "queries": len(queries),
-              "embed_seconds": round(time.perf_counter() - started, 1)}
+    config, db, seconds = setup(work, "cacm", model_cache, cacm_records(docs))
+    result = {"documents": len(docs), "queries": len(queries), "embed_seconds": seconds}
     for mode in MODES:
         ndcg, recall = [], []
         for query_id, query in queries.items():
@@ -81,11 +88,7 @@ def run_hf(work: Path, model_cache: Path, papers: int, queries: int) -> dict:
     rng = random.Random(20261126)
     if papers and papers < len(rows):
         rows = rng.sample(rows, papers)
-    config, db = fresh_setup(work, "hf", model_cache)
-    import_records(db, hf_records(rows))
-    started = time.perf_counter()
-    embed_missing(db, embedder_for(config), batch_size=256)
-    embed_seconds = time.perf_counter() - started
+    config, db, embed_seconds = setup(work, f"hf-{len(rows)}", model_cache, hf_records(rows))
     candidates = [r for r in rows if r.get("ai_summary")]
     asked = rng.sample(candidates, min(queries, len(candidates)))
     result = {"corpus": len(rows), "corpus_sampled": len(rows) < 9877, "queries": len(asked),
@@ -109,14 +112,16 @@ def main() -> None:
     parser.add_argument("--hf-queries", type=int, default=500)
     parser.add_argument("--model-cache", default=str(Path(tempfile.gettempdir()) /
                                                      "paperwire-bench" / "models"))
+    parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "paperwire-bench" /
+                                              "quality"),
+                        help="Where the embedded databases are kept; a later run reuses them")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as scratch:
-        work = Path(scratch)
-        report = {"cpus": os.cpu_count(), "cacm": run_cacm(work, Path(args.model_cache)),
-                  "hf_known_item": run_hf(work, Path(args.model_cache), args.hf_papers,
-                                          args.hf_queries)}
+    work = Path(args.work)
+    report = {"cpus": os.cpu_count(), "cacm": run_cacm(work, Path(args.model_cache)),
+              "hf_known_item": run_hf(work, Path(args.model_cache), args.hf_papers,
+                                      args.hf_queries)}
     report["seconds"] = round(time.perf_counter() - started, 1)
     if args.json:
         print(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())

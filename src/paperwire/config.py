@@ -58,6 +58,20 @@ def _parse_log_format(raw: str) -> str:
     return value
 
 
+def _parse_fusion(raw: str) -> str:
+    value = str(raw).strip().lower()
+    if value not in {"convex", "rrf"}:
+        raise ValueError(f"expected 'convex' or 'rrf', got {raw!r}")
+    return value
+
+
+def _parse_share(raw: str) -> float:
+    value = float(str(raw).strip())
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"must be between 0 and 1, got {value}")
+    return value
+
+
 def _parse_rate(raw: str) -> str:
     count, slash, seconds = str(raw).strip().partition("/")
     if not slash or not count.isdigit() or not seconds.isdigit() or int(count) < 1 \
@@ -84,6 +98,8 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "int": _parse_positive_int,
     "float": _parse_non_negative_float,
     "log_format": _parse_log_format,
+    "fusion": _parse_fusion,
+    "share": _parse_share,
 }
 
 
@@ -238,8 +254,18 @@ SETTINGS: list[Setting] = [
     Setting("embed_batch_size", 128, "Papers embedded per batch (one transaction each).",
             kind="int"),
     Setting("search_exact_max", 20_000, "Up to this many vectors, semantic search is exact; "
-            "above it an HNSW index (a cache file in data_dir) answers.", kind="int"),
-    Setting("search_fusion_k", 60, "Reciprocal rank fusion constant for hybrid search.",
+            "above it an IVF index with int8 codes (faiss; a cache file in data_dir) answers.",
+            kind="int"),
+    Setting("search_word_index_min", 200_000, "From this many papers on, keyword search reads "
+            "an in-process word index (impact-ordered bm25 postings, built in the background) "
+            "instead of scoring every matching paper in the database; 1 always uses it.",
+            kind="int"),
+    Setting("search_fusion", "convex", "How hybrid search fuses the word and meaning "
+            "rankings: convex (weighted sum of min-max normalised scores) or rrf (reciprocal "
+            "rank fusion).", kind="fusion"),
+    Setting("search_text_weight", 0.5, "Convex fusion: the words' share of the score "
+            "(0 to 1; the meaning's share is the rest).", kind="share"),
+    Setting("search_fusion_k", 60, "Reciprocal rank fusion constant (search_fusion = rrf).",
             kind="int"),
     # --- community: sign-in, votes, comments, submissions, claims (issue 5)
     Setting("signin_link_minutes", 15, "How long a sign-in link works, in minutes (once).",

@@ -53,6 +53,9 @@ def test_metrics_count_requests_by_route_and_read_the_database(papers_db):
     assert 'paperwire_harvest_records{outcome="new",source="arxiv"} 7.0' in body
     papers = [line for line in body.splitlines() if line.startswith("paperwire_papers ")]
     assert papers and float(papers[0].split()[1]) > 0
+    # small database: no word index (below search_word_index_min), nothing embedded
+    assert 'paperwire_search_index_papers{index="words"} 0.0' in body
+    assert 'paperwire_search_index_papers{index="vectors"} 0.0' in body
 
 
 def test_json_log_lines():

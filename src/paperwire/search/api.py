@@ -1,8 +1,9 @@
 """The search contract that the CLI and the web app call.
 
-Keyword search (FTS5 / tsvector), semantic search (stored embeddings, an in-process vector
-index) and hybrid search (reciprocal rank fusion of the two). Filters apply before the
-top-k is taken, in both rankings.
+Keyword search (FTS5 / tsvector, or the in-process word index for large databases),
+semantic search (stored embeddings, an in-process vector index) and hybrid search (a convex
+combination of the two rankings' normalised scores, or reciprocal rank fusion as a setting).
+Filters apply before the top-k is taken, in both rankings.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .filters import Filters
 from .fts import keyword_search
 from .query import ParsedQuery, parse_query
 from .vectors import day_number
+from .word_index import WORD_INDEXES
 
 MODES = ("hybrid", "text", "semantic")
 MAX_LIMIT = 100
@@ -97,35 +99,77 @@ def search(db: Database, request: SearchRequest, config: Config | None = None) -
             mode = "text"
     keyword: list[tuple[str, float]] = []
     if mode in ("hybrid", "text"):
-        with db.read() as connection:
-            keyword = keyword_search(connection, parsed, filters, depth)
+        keyword = _keyword(db, config, parsed, filters, depth)
     if mode == "text":
         ranked = [(i, s, [f"matches the words (rank {n})"]) for n, (i, s) in
                   enumerate(keyword, 1)]
     elif mode == "semantic":
         ranked = [(i, s, [f"close in meaning (similarity {s:.2f})"]) for i, s in semantic]
     else:
-        ranked = fuse(keyword, semantic, _fusion_k(config))
+        ranked = _fused(config, keyword, semantic)
     return _results(db, ranked[offset:offset + limit], mode, notes, parsed)
 
 
-def fuse(keyword: list[tuple[str, float]], semantic: list[tuple[str, float]], k: int = 60
-         ) -> list[tuple[str, float, list[str]]]:
+def fuse(keyword: list[tuple[str, float]], semantic: list[tuple[str, float]],
+         text_weight: float = 0.5) -> list[tuple[str, float, list[str]]]:
+    """Convex combination of min-max normalised scores: text_weight × words + the rest ×
+    meaning, a paper missing from one ranking scoring that ranking's minimum (0). Measured
+    better than reciprocal rank fusion on both CACM and the HF known-item set, because it
+    keeps how far ahead the best match is (docs/PERFORMANCE.md)."""
+    words, meaning = _min_max(keyword), _min_max(semantic)
+    scores = {i: text_weight * words.get(i, 0.0) + (1 - text_weight) * meaning.get(i, 0.0)
+              for i in list(words) + list(meaning)}
+    return _with_reasons(scores, keyword, semantic)
+
+
+def fuse_ranks(keyword: list[tuple[str, float]], semantic: list[tuple[str, float]],
+               k: int = 60) -> list[tuple[str, float, list[str]]]:
     """Reciprocal rank fusion: each ranking gives 1/(k + rank); best total first."""
     scores: dict[str, float] = {}
+    for ranking in (keyword, semantic):
+        for rank, (paper_id, _) in enumerate(ranking, 1):
+            scores[paper_id] = scores.get(paper_id, 0.0) + 1.0 / (k + rank)
+    return _with_reasons(scores, keyword, semantic)
+
+
+def _min_max(ranking: list[tuple[str, float]]) -> dict[str, float]:
+    if not ranking:
+        return {}
+    values = [score for _, score in ranking]
+    low, high = min(values), max(values)
+    span = high - low
+    return {i: (score - low) / span if span > 0 else 1.0 for i, score in ranking}
+
+
+def _with_reasons(scores: dict[str, float], keyword: list[tuple[str, float]],
+                  semantic: list[tuple[str, float]]) -> list[tuple[str, float, list[str]]]:
     reasons: dict[str, list[str]] = {}
     for rank, (paper_id, _) in enumerate(keyword, 1):
-        scores[paper_id] = scores.get(paper_id, 0.0) + 1.0 / (k + rank)
         reasons.setdefault(paper_id, []).append(f"matches the words (rank {rank})")
-    for rank, (paper_id, similarity) in enumerate(semantic, 1):
-        scores[paper_id] = scores.get(paper_id, 0.0) + 1.0 / (k + rank)
+    for paper_id, similarity in semantic:
         reasons.setdefault(paper_id, []).append(f"close in meaning (similarity {similarity:.2f})")
     order = sorted(scores, key=lambda i: (-scores[i], i))
     return [(i, scores[i], reasons[i]) for i in order]
 
 
-def _fusion_k(config: Config | None) -> int:
-    return config.search_fusion_k if config is not None else 60
+def _fused(config: Config | None, keyword: list[tuple[str, float]],
+           semantic: list[tuple[str, float]]) -> list[tuple[str, float, list[str]]]:
+    if config is not None and config.search_fusion == "rrf":
+        return fuse_ranks(keyword, semantic, config.search_fusion_k)
+    return fuse(keyword, semantic, config.search_text_weight if config is not None else 0.5)
+
+
+def _keyword(db: Database, config: Config | None, parsed: ParsedQuery, filters: Filters,
+             depth: int) -> list[tuple[str, float]]:
+    """The in-process word index once the database is large and the index built; the
+    database's own keyword search otherwise, and for phrases (the index has no positions)."""
+    minimum = config.search_word_index_min if config is not None else None
+    index = WORD_INDEXES.get(db, minimum) if minimum is not None and not parsed.phrases \
+        else None
+    if index is not None:
+        return index.search(parsed.ranked_words(), depth, _allowed(db, index, filters))
+    with db.read() as connection:
+        return keyword_search(connection, parsed, filters, depth)
 
 
 def _semantic(db: Database, config: Config | None, parsed: ParsedQuery, filters: Filters,
@@ -140,8 +184,8 @@ def _semantic(db: Database, config: Config | None, parsed: ParsedQuery, filters:
 
 
 def _allowed(db: Database, index, filters: Filters) -> np.ndarray | None:  # noqa: ANN001
-    """The filter as a mask over the index's rows: dates from the index itself, the rest
-    from the database."""
+    """The filter as a mask over an index's rows (vector or word index: both have `days`
+    and `rows`): dates from the index itself, the rest from the database."""
     if not filters.any:
         return None
     mask = np.ones(len(index), dtype=bool)

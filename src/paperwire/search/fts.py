@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from .filters import Filters
 from .query import ParsedQuery
 
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"  # as the 0006 migration made papers_fts
 # Column weights: title above abstract above authors.
 BM25_WEIGHTS = (4.0, 1.0, 0.5)
 PG_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C (authors), B (abstract), A (title)

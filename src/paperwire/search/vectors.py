@@ -255,6 +255,11 @@ class IndexCache:
             checked[0] = time.monotonic()
         return index
 
+    def size(self, db: Database) -> int:
+        """Vectors in this database's indexes in this process."""
+        return sum(len(index) for (url, _), (index, _) in list(self._indexes.items())
+                   if url == db.url)
+
     def clear(self) -> None:
         with self._lock:
             self._indexes.clear()
@@ -262,18 +267,20 @@ class IndexCache:
 
 def sync(db: Database, index: VectorIndex) -> None:
     """Bring the index up to the database: load vectors embedded since its watermark (all
-    of them when the count went down, e.g. after papers were deleted)."""
+    of them after a removal, e.g. of a deleted paper's vector)."""
     with db.read() as connection:
         current = stored.watermark(connection, index.model)
         if current == index.watermark:
             return
-        if current[0] < index.watermark[0]:  # vectors were removed: start again
+        if current[0] != index.watermark[0] or (current[1] or "") < (index.watermark[1] or ""):
+            # vectors were removed (or the database was replaced): start again
             fresh = VectorIndex(index.model, index.exact_max, index.cache_file, index.fetch)
             index.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "_lock"})
         since = index.watermark[1]
         if len(index) == 0:  # a fresh build: fill one array, no copies per chunk
             ids, days = [], []
-            matrix = np.empty((current[0], DIMENSIONS), dtype=np.float32)
+            matrix = np.empty((stored.count_embedded(connection, index.model), DIMENSIONS),
+                              dtype=np.float32)
             for chunk in stored.iter_vectors(connection, index.model):
                 for row in chunk:
                     if len(ids) == len(matrix):

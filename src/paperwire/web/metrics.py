@@ -58,6 +58,24 @@ class DatabaseCollector:
                 yield family
 
 
+class SearchIndexCollector:
+    """This process's in-process search indexes: how many papers each holds (0 while the
+    word index is still being built, and below `search_word_index_min`)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def collect(self) -> Any:
+        from ..search.vectors import INDEXES
+        from ..search.word_index import WORD_INDEXES
+        family = GaugeMetricFamily("paperwire_search_index_papers",
+                                   "Papers held by this process's search indexes.",
+                                   labels=["index"])
+        family.add_metric(["words"], float(WORD_INDEXES.size(self.db)))
+        family.add_metric(["vectors"], float(INDEXES.size(self.db)))
+        yield family
+
+
 class Metrics:
     def __init__(self, db: Database):
         self.registry = CollectorRegistry()
@@ -67,6 +85,7 @@ class Metrics:
                                  ["route"], registry=self.registry,
                                  buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10))
         self.registry.register(DatabaseCollector(db))
+        self.registry.register(SearchIndexCollector(db))
 
 
 class MetricsMiddleware:
