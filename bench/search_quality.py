@@ -39,17 +39,18 @@ from paperwire.store import Database
 MODES = ("text", "semantic", "hybrid")
 
 
-def setup(work: Path, name: str, model_cache: Path, records) -> tuple:  # noqa: ANN001
+def setup(work: Path, name: str, model_cache: Path, records, max_tokens: int  # noqa: ANN001
+          ) -> tuple:
     """A database of these records, embedded; one kept in --work from an earlier run with
     the same corpus is reused (embedding is the slow step)."""
-    data = work / name
+    data = work / f"{name}-{max_tokens}"
     ready = data / "ready"
     if not ready.exists():
         shutil.rmtree(data, ignore_errors=True)
         data.mkdir(parents=True)
         model_cache.mkdir(parents=True, exist_ok=True)
         (data / "models").symlink_to(model_cache, target_is_directory=True)
-    config = load_config({"data_dir": str(data)}, environ={})
+    config = load_config({"data_dir": str(data), "embed_max_tokens": max_tokens}, environ={})
     db = Database(config.effective_database_url)
     db.upgrade()
     started = time.perf_counter()
@@ -67,9 +68,9 @@ def ranked_ids(db: Database, config, query: str, mode: str, limit: int) -> list[
         return []
 
 
-def run_cacm(work: Path, model_cache: Path) -> dict:
+def run_cacm(work: Path, model_cache: Path, max_tokens: int) -> dict:
     docs, queries, qrels = load_cacm()
-    config, db, seconds = setup(work, "cacm", model_cache, cacm_records(docs))
+    config, db, seconds = setup(work, "cacm", model_cache, cacm_records(docs), max_tokens)
     result = {"documents": len(docs), "queries": len(queries), "embed_seconds": seconds}
     for mode in MODES:
         ndcg, recall = [], []
@@ -83,12 +84,13 @@ def run_cacm(work: Path, model_cache: Path) -> dict:
     return result
 
 
-def run_hf(work: Path, model_cache: Path, papers: int, queries: int) -> dict:
+def run_hf(work: Path, model_cache: Path, papers: int, queries: int, max_tokens: int) -> dict:
     rows = load_hf()
     rng = random.Random(20261126)
     if papers and papers < len(rows):
         rows = rng.sample(rows, papers)
-    config, db, embed_seconds = setup(work, f"hf-{len(rows)}", model_cache, hf_records(rows))
+    config, db, embed_seconds = setup(work, f"hf-{len(rows)}", model_cache, hf_records(rows),
+                                      max_tokens)
     candidates = [r for r in rows if r.get("ai_summary")]
     asked = rng.sample(candidates, min(queries, len(candidates)))
     result = {"corpus": len(rows), "corpus_sampled": len(rows) < 9877, "queries": len(asked),
@@ -115,13 +117,16 @@ def main() -> None:
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "paperwire-bench" /
                                               "quality"),
                         help="Where the embedded databases are kept; a later run reuses them")
+    parser.add_argument("--max-tokens", type=int, default=256,
+                        help="embed_max_tokens: tokens of title and abstract embedded")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
     work = Path(args.work)
-    report = {"cpus": os.cpu_count(), "cacm": run_cacm(work, Path(args.model_cache)),
+    report = {"cpus": os.cpu_count(), "max_tokens": args.max_tokens,
+              "cacm": run_cacm(work, Path(args.model_cache), args.max_tokens),
               "hf_known_item": run_hf(work, Path(args.model_cache), args.hf_papers,
-                                      args.hf_queries)}
+                                      args.hf_queries, args.max_tokens)}
     report["seconds"] = round(time.perf_counter() - started, 1)
     if args.json:
         print(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())

@@ -22,6 +22,7 @@ import math
 import threading
 import time
 from collections.abc import Iterable
+from datetime import datetime, timezone
 
 import numpy as np
 from sqlalchemy import text
@@ -38,6 +39,7 @@ CHUNK = 16_384  # postings filtered at a time while looking for DEPTH allowed on
 BUILD_BATCH = 20_000
 REBUILD_DELTA_SHARE = 0.05  # rebuild once the delta holds this share of the papers
 REFRESH_SECONDS = 2.0  # how often a search checks the papers for changes
+SETTLE_SECONDS = 120.0  # longer than any import transaction takes
 SIZE_CHECK_SECONDS = 600.0  # how often a database below the size threshold is measured again
 
 
@@ -59,7 +61,9 @@ class WordIndex:
         self.delta: dict[str, list[tuple[int, float]]] = {}  # term -> (paper number, impact)
         self.delta_papers = 0
         self.watermark: str | None = None  # the latest papers.changed_at taken in
-        self.at_watermark: dict[str, int] = {}  # papers taken in at the watermark: fingerprints
+        # Papers taken in at the watermark's second, with fingerprints; None once that
+        # second was read after it settled (no transaction stamped in it can still commit).
+        self.at_watermark: dict[str, int] | None = {}
         self._scratch = np.zeros(0, dtype=np.float32)  # per-paper sums during a search
         self._lock = threading.RLock()
 
@@ -71,6 +75,7 @@ class WordIndex:
     def build(cls, rows: Iterable[tuple]) -> WordIndex:
         """From (id, title, abstract, authors, published_at, changed_at) rows."""
         index = cls()
+        started = datetime.now(timezone.utc)
         vocabulary = index.vocabulary
         pair_docs, pair_terms, pair_weights, lengths = [], [], [], []
         days: list[int] = []
@@ -111,6 +116,8 @@ class WordIndex:
             flush()
         index.days = np.asarray(days, dtype=np.int32)
         index.live = np.ones(len(index.ids), dtype=bool)
+        if _settled(index.watermark, started):  # read after its second settled
+            index.at_watermark = None
         index._finish(pair_docs, pair_terms, pair_weights, np.asarray(lengths, dtype=np.float32))
         return index
 
@@ -166,14 +173,20 @@ class WordIndex:
                 self._advance(row)
 
     def _advance(self, row: tuple) -> None:
-        """Move the watermark; remember the papers taken in at exactly it, with their text's
-        fingerprint (changed_at has whole seconds: a paper can change twice in one)."""
+        """Move the watermark; while its second is recent, remember the papers taken in at
+        it with their text's fingerprint (changed_at has whole seconds, and a transaction
+        stamped within it may commit after we read it)."""
         changed_at = row[5]
         if not changed_at or (self.watermark is not None and changed_at < self.watermark):
             return
         if changed_at != self.watermark:
             self.watermark, self.at_watermark = changed_at, {}
-        self.at_watermark[row[0]] = fingerprint(row)
+        if self.at_watermark is not None:
+            self.at_watermark[row[0]] = fingerprint(row)
+
+    def holds(self, row: tuple) -> bool:
+        """Whether this row, at the watermark's second, is in the index as it is now."""
+        return self.at_watermark is None or self.at_watermark.get(row[0]) == fingerprint(row)
 
     def _term_idf(self, term: str) -> float:
         number = self.vocabulary.get(term)
@@ -336,7 +349,7 @@ class WordIndexCache:
             index = self.get(db, minimum)
             entry = self._entries[db.url]
             if index is not None or not entry["building"]:
-                return index
+                return index or entry["index"]  # it may have finished just now
             time.sleep(0.05)
         return None
 
@@ -366,11 +379,31 @@ def fingerprint(row: tuple) -> int:
 
 def sync_words(db: Database, index: WordIndex) -> None:
     """Take in papers changed at or since the index's watermark that it does not hold as
-    they are now (an index lookup on papers.changed_at: usually the last second's papers)."""
+    they are now (an index range on papers.changed_at: usually the last second's papers)."""
+    with db.read() as connection:
+        latest = connection.execute(text("SELECT MAX(changed_at) FROM papers")).scalar()
+    if latest is None or (latest == index.watermark and index.at_watermark is None):
+        return
+    settled = _settled(index.watermark)  # before reading: then the read sees all of it
     fresh = [row for row in paper_rows(db, index.watermark)
-             if index.at_watermark.get(row[0]) != fingerprint(row)]
+             if not (row[5] == index.watermark and index.holds(row))]
     if fresh:
         index.add(fresh)
+    if settled and latest == index.watermark:
+        index.at_watermark = None
+
+
+def _settled(stamp: str | None, now: datetime | None = None) -> bool:
+    """A changed_at second old enough that no transaction stamped in it is still open."""
+    if not stamp:
+        return False
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return ((now or datetime.now(timezone.utc)) - moment).total_seconds() > SETTLE_SECONDS
 
 
 WORD_INDEXES = WordIndexCache()
