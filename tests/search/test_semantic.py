@@ -8,13 +8,14 @@ from datetime import date
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 
 from paperwire.embed.model import Embedder
 from paperwire.embed.runner import embed_missing
 from paperwire.search import SearchRequest, UnknownPaper, search, similar, text_similarities
 from paperwire.search.semantic import embedder_for, index_for
-from paperwire.search.vectors import INDEXES, VectorIndex
-from paperwire.store.embeddings import count_embedded, count_pending
+from paperwire.search.vectors import INDEXES, VectorIndex, sync
+from paperwire.store.embeddings import count_embedded, count_pending, watermark
 
 from .conftest import load, paper
 from .test_keyword import HOSTILE
@@ -168,3 +169,19 @@ def test_a_corrupt_cache_file_is_rebuilt_from_the_database(embedded, config, cap
         after = ids(search(embedded, SearchRequest("marsupials", mode="semantic"), small))
     assert "rebuilding it from the database" in caplog.text
     assert after == before and len(index_for(embedded, small)) == 6
+
+
+def test_a_removed_vector_leaves_every_index(embedded, config) -> None:
+    """A deleted vector is noticed from the removals table (a trigger), not by counting."""
+    index = index_for(embedded, config)
+    assert "2503.00004" in index.rows
+    with embedded.read() as connection:
+        before = watermark(connection, index.model)
+    with embedded.write() as connection:
+        connection.execute(text("DELETE FROM paper_embeddings WHERE paper_id = '2503.00004'"))
+    with embedded.read() as connection:
+        after = watermark(connection, index.model)
+    assert after[0] > before[0] and after[1] == before[1]  # same latest vector, one removal
+    sync(embedded, index)
+    assert "2503.00004" not in index.rows and len(index) == 5
+    assert index.watermark == after

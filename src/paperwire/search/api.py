@@ -93,7 +93,7 @@ def search(db: Database, request: SearchRequest, config: Config | None = None) -
     mode = request.mode
     semantic: list[tuple[str, float]] = []
     if mode in ("hybrid", "semantic"):
-        semantic, why_not = _semantic(db, config, parsed, filters, depth)
+        semantic, why_not = _semantic(db, config, parsed, filters, depth, offset + limit)
         if why_not:
             notes.append(f"semantic search unavailable: {why_not}")
             mode = "text"
@@ -173,14 +173,15 @@ def _keyword(db: Database, config: Config | None, parsed: ParsedQuery, filters: 
 
 
 def _semantic(db: Database, config: Config | None, parsed: ParsedQuery, filters: Filters,
-              depth: int) -> tuple[list[tuple[str, float]], str | None]:
+              depth: int, shown: int | None = None) -> tuple[list[tuple[str, float]], str | None]:
+    """The `depth` nearest papers; the `shown` best with exact scores (see VectorIndex)."""
     from .semantic import embedder_for, index_for, resolve_config
     config = resolve_config(config)
     index = index_for(db, config)
     if len(index) == 0:
         return [], "no papers are embedded yet (run `paperwire embed`)"
     query_vector = embedder_for(config).encode([parsed.text])[0]
-    return index.search(query_vector, depth, _allowed(db, index, filters)), None
+    return index.search(query_vector, depth, _allowed(db, index, filters), shown), None
 
 
 def _allowed(db: Database, index, filters: Filters) -> np.ndarray | None:  # noqa: ANN001

@@ -121,9 +121,12 @@ class VectorIndex:
         self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
 
     # --- searching ------------------------------------------------------------------
-    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
-               ) -> list[tuple[str, float]]:
-        """The k nearest papers (cosine), among `allowed` rows (a boolean mask) if given."""
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None,
+               exact: int | None = None) -> list[tuple[str, float]]:
+        """The k nearest papers (cosine), among `allowed` rows (a boolean mask) if given.
+        In ANN mode the best `exact` (default: all k) are re-scored with the stored float32
+        vectors; the rest keep their int8 scores (each re-scored vector is a database read:
+        the part of a query that grows with it)."""
         with self._lock:
             n = len(self.ids)
             if n == 0 or k <= 0:
@@ -135,7 +138,11 @@ class VectorIndex:
                     return []
             if self.ann is None:
                 return self._exact(query, k, allowed)
-            return self._rescore(query, k, self._ann(query, self._shortlist(k), allowed))
+            exact = k if exact is None else min(k, exact)
+            found = self._ann(query, max(k, self._shortlist(exact)), allowed)
+            head = self._rescore(query, exact, found[:self._shortlist(exact)])
+            chosen = {i for i, _ in head}
+            return (head + [pair for pair in found if pair[0] not in chosen])[:k]
 
     def _ann(self, query: np.ndarray, wanted: int, allowed: np.ndarray | None
              ) -> list[tuple[str, float]]:
