@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -126,6 +127,8 @@ def test_filters_apply_before_the_top_k_past_the_depth(db, config, monkeypatch) 
               for n in range(1, 61)]
     papers += [paper(n, f"Lemur note {n}", "a lemur", categories=["cs.CL"],
                      published="2020-01-01T00:00:00Z") for n in range(61, 64)]
+    # lemurs in under half the papers: bm25 weighs the word, every posting is kept
+    papers += [paper(n, f"Aye-aye note {n}", "no such primate") for n in range(64, 130)]
     load(db, papers)
     small = with_word_index(config)
     assert WORD_INDEXES.wait(db, 1) is not None
@@ -175,3 +178,19 @@ def test_fusion_keeps_every_paper_once_best_first(keyword, semantic, weight) -> 
     top_words = max(keyword, key=lambda p: p[1])[0] if keyword else None
     if top_words and semantic and top_words == max(semantic, key=lambda p: p[1])[0]:
         assert fused[0][1] == pytest.approx(1.0)  # first in both: first here
+
+
+def test_words_in_most_papers_keep_only_their_best_postings(sqlite_db, monkeypatch) -> None:  # noqa: ANN001
+    """bm25 gives a word in half the papers or more (almost) no weight: only its best
+    postings are stored, the other words' lists are whole, and scores stay FTS5's."""
+    monkeypatch.setattr(word_index_module, "WEIGHTLESS_KEPT", 5)
+    load(sqlite_db, BIG)
+    index = WordIndex.build(paper_rows(sqlite_db))
+    stored = np.diff(index.offsets)
+    frequency = index.document_frequency
+    common = frequency >= len(BIG) / 2
+    assert common.any() and (~common).any()
+    assert (stored[common] == np.minimum(frequency[common], 5)).all()
+    assert (stored[~common] == frequency[~common]).all()
+    found = index.search(["tarsier"], 3)
+    assert len(found) == 3 and all(i.startswith("2503.") for i, _ in found)

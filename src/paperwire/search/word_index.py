@@ -35,6 +35,7 @@ from .words import stems, tokens
 log = logging.getLogger("paperwire.search")
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
 DEPTH = 10_000  # postings read per query word, after the filters
+WEIGHTLESS_KEPT = 50_000  # postings kept of a word in half the papers or more
 CHUNK = 16_384  # postings filtered at a time while looking for DEPTH allowed ones
 BUILD_BATCH = 20_000
 REBUILD_DELTA_SHARE = 0.05  # rebuild once the delta holds this share of the papers
@@ -126,15 +127,44 @@ class WordIndex:
         docs = np.concatenate(pair_docs) if pair_docs else np.zeros(0, np.int32)
         terms = np.concatenate(pair_terms) if pair_terms else np.zeros(0, np.int32)
         frequency = np.concatenate(pair_weights) if pair_weights else np.zeros(0, np.float32)
+        for parts in (pair_docs, pair_terms, pair_weights):
+            parts.clear()  # the batches' copies: memory at millions of papers
         self.papers = len(self.ids)
         self.average_length = float(lengths.mean()) if len(lengths) and lengths.mean() else 1.0
         self.document_frequency = np.bincount(terms, minlength=len(self.vocabulary))
         idf = self._idf(self.document_frequency)
         norm = K1 * (1 - B + B * lengths / self.average_length)
         impacts = (idf[terms] * frequency * (K1 + 1) / (frequency + norm[docs])).astype(np.float32)
+        del frequency
+        keep = self._drop_weightless(terms, impacts, idf)
+        if keep is not None:
+            docs, terms, impacts = docs[keep], terms[keep], impacts[keep]
         order = np.lexsort((-impacts, terms))  # by term, best impact first
-        self.postings, self.impacts = docs[order], impacts[order]
-        self.offsets = np.concatenate([[0], np.cumsum(self.document_frequency)]).astype(np.int64)
+        self.postings = docs[order]
+        del docs
+        self.impacts = impacts[order]
+        stored = np.bincount(terms, minlength=len(self.vocabulary))
+        self.offsets = np.concatenate([[0], np.cumsum(stored)]).astype(np.int64)
+
+    @staticmethod
+    def _drop_weightless(terms: np.ndarray, impacts: np.ndarray, idf: np.ndarray
+                         ) -> np.ndarray | None:
+        """Words in half the papers or more score next to nothing (FTS5 clamps their idf to
+        1e-6): only their best WEIGHTLESS_KEPT postings are kept ("the", "we", "of" are a
+        large share of all postings). Such a word alone under a narrow filter may then find
+        nothing, where FTS5 lists its matches with scores of ~0 in no useful order.
+        A mask of the pairs to keep, or None to keep all."""
+        weightless = np.flatnonzero(idf[terms] <= 1e-6)
+        if len(weightless) == 0:
+            return None
+        ranked = weightless[np.lexsort((-impacts[weightless], terms[weightless]))]
+        ranked_terms = terms[ranked]
+        starts = np.flatnonzero(np.r_[True, ranked_terms[1:] != ranked_terms[:-1]])
+        place = np.arange(len(ranked)) - np.repeat(starts, np.diff(np.r_[starts, len(ranked)]))
+        keep = np.ones(len(terms), dtype=bool)
+        keep[weightless] = False
+        keep[ranked[place < WEIGHTLESS_KEPT]] = True
+        return keep
 
     def _idf(self, frequency: np.ndarray) -> np.ndarray:
         n = self.papers
