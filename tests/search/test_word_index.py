@@ -19,7 +19,7 @@ from paperwire.search import api
 from paperwire.search.api import fuse, fuse_ranks
 from paperwire.search.fts import FTS_TOKENIZER, fts5_expression
 from paperwire.search.query import parse_query
-from paperwire.search.word_index import WORD_INDEXES, WordIndex, paper_rows
+from paperwire.search.word_index import WORD_INDEXES, WordIndex, WordIndexCache, paper_rows
 from paperwire.search.words import terms
 from paperwire.web.metrics import SearchIndexCollector
 
@@ -194,3 +194,10 @@ def test_words_in_most_papers_keep_only_their_best_postings(sqlite_db, monkeypat
     assert (stored[~common] == frequency[~common]).all()
     found = index.search(["tarsier"], 3)
     assert len(found) == 3 and all(i.startswith("2503.") for i, _ in found)
+
+
+def test_one_shot_commands_never_start_a_build(corpus_db) -> None:  # noqa: ANN001
+    cache = WordIndexCache()  # as a `paperwire search` process has it: no web app made
+    assert cache.get(corpus_db, 1) is None and not cache._entries[corpus_db.url]["building"]
+    cache.allow_builds()  # what `serve` does
+    assert cache.wait(corpus_db, 1) is not None

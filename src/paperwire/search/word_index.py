@@ -326,6 +326,10 @@ class WordIndexCache:
     def __init__(self) -> None:
         self._entries: dict[str, dict] = {}
         self._lock = threading.Lock()
+        self.builds_allowed = False  # one-shot commands never start a build they would not use
+
+    def allow_builds(self) -> None:
+        self.builds_allowed = True
 
     def get(self, db: Database, minimum: int, refresh_seconds: float | None = None
             ) -> WordIndex | None:
@@ -336,7 +340,8 @@ class WordIndexCache:
             index = entry["index"]
             now = time.monotonic()
             if index is None:
-                start = not entry["building"] and now - entry["sized"] > SIZE_CHECK_SECONDS
+                start = (self.builds_allowed and not entry["building"]
+                         and now - entry["sized"] > SIZE_CHECK_SECONDS)
                 if start:
                     entry["sized"] = now
                     start = minimum <= 1 or _paper_estimate(db) >= minimum
@@ -374,6 +379,7 @@ class WordIndexCache:
 
     def wait(self, db: Database, minimum: int, timeout: float = 3600.0) -> WordIndex | None:
         """Start (if needed) and wait for the build: for benchmarks and tests."""
+        self.allow_builds()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             index = self.get(db, minimum)

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..config import Config
+from ..search.word_index import WORD_INDEXES
 from ..signing import signer_for
 from ..store import Database
 from . import errors
@@ -69,6 +70,7 @@ def create_app(config: Config, db: Database) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
     app.state.metrics = Metrics(db)
+    WORD_INDEXES.allow_builds()  # a long-running process: worth building the word index
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     errors.install(app)
