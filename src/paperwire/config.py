@@ -76,7 +76,15 @@ def _parse_smtp_url(raw: str) -> str:
     return value
 
 
+def _parse_vector_backend(raw: str) -> str:
+    value = str(raw).strip().lower()
+    if value not in {"auto", "pgvector", "in-process"}:
+        raise ValueError(f"expected 'auto', 'pgvector' or 'in-process', got {raw!r}")
+    return value
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
+    "vector_backend": _parse_vector_backend,
     "smtp_url": _parse_smtp_url,
     "rate": _parse_rate,
     "str": _parse_str,
@@ -239,6 +247,10 @@ SETTINGS: list[Setting] = [
             kind="int"),
     Setting("search_exact_max", 20_000, "Up to this many vectors, semantic search is exact; "
             "above it an HNSW index (a cache file in data_dir) answers.", kind="int"),
+    Setting("search_vector_backend", "auto", "Where semantic search runs: 'pgvector' "
+            "(an HNSW index inside PostgreSQL, filters in the same query), 'in-process' "
+            "(an index in each process, following the database), or 'auto': pgvector where "
+            "the database has the vector extension.", kind="vector_backend"),
     Setting("search_fusion_k", 60, "Reciprocal rank fusion constant for hybrid search.",
             kind="int"),
     # --- community: sign-in, votes, comments, submissions, claims (issue 5)
