@@ -13,8 +13,10 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql.base import ischema_names
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.types import UserDefinedType
 
 log = logging.getLogger("paperwire.store")
 
@@ -39,6 +41,20 @@ SELECT CASE WHEN length(b) = {DIMENSIONS * 4} THEN (
                | get_byte(b, 4 * i) AS m
         FROM generate_series(0, {DIMENSIONS - 1}) AS i) AS parts) END
 $$"""
+
+
+class Vector(UserDefinedType):
+    """pgvector's type, named so that reflection (db copy) knows it."""
+    cache_ok = True
+
+    def __init__(self, dimensions: int | None = None, **_: object) -> None:
+        self.dimensions = dimensions
+
+    def get_col_spec(self) -> str:
+        return f"vector({self.dimensions})" if self.dimensions else "vector"
+
+
+ischema_names.setdefault("vector", Vector)
 
 
 @dataclass(frozen=True)
