@@ -61,8 +61,10 @@ def upgrade_command(app: AppContext, as_json: bool) -> None:
 @json_option
 @pass_app
 def current_command(app: AppContext, as_json: bool) -> None:
-    """Show the schema revision of the database and the newest one this version knows,
-    and where semantic search runs (pgvector or the in-process index)."""
+    """Show the schema revision, the newest one known, and where semantic search runs.
+
+    Semantic search runs in PostgreSQL (pgvector HNSW) or in each process's own index.
+    """
     from ..search.pgvector import describe
     db = app.database(upgrade=False)
     current, head = db.current_revision(), head_revision()
