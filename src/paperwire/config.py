@@ -90,7 +90,15 @@ def _parse_smtp_url(raw: str) -> str:
     return value
 
 
+def _parse_vector_backend(raw: str) -> str:
+    value = str(raw).strip().lower()
+    if value not in {"auto", "pgvector", "in-process"}:
+        raise ValueError(f"expected 'auto', 'pgvector' or 'in-process', got {raw!r}")
+    return value
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
+    "vector_backend": _parse_vector_backend,
     "smtp_url": _parse_smtp_url,
     "rate": _parse_rate,
     "str": _parse_str,
@@ -256,6 +264,10 @@ SETTINGS: list[Setting] = [
     Setting("search_exact_max", 20_000, "Up to this many vectors, semantic search is exact; "
             "above it an IVF index with int8 codes (faiss; a cache file in data_dir) answers.",
             kind="int"),
+    Setting("search_vector_backend", "auto", "Where semantic search runs: 'pgvector' "
+            "(an HNSW index inside PostgreSQL, filters in the same query), 'in-process' "
+            "(an index in each process, following the database), or 'auto': pgvector where "
+            "the database has the vector extension.", kind="vector_backend"),
     Setting("search_word_index_min", 200_000, "From this many papers on, keyword search reads "
             "an in-process word index (impact-ordered bm25 postings, built in the background) "
             "instead of scoring every matching paper in the database; 1 always uses it.",

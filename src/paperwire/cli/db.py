@@ -61,14 +61,21 @@ def upgrade_command(app: AppContext, as_json: bool) -> None:
 @json_option
 @pass_app
 def current_command(app: AppContext, as_json: bool) -> None:
-    """Show the schema revision of the database and the newest one this version knows."""
+    """Show the schema revision, the newest one known, and where semantic search runs.
+
+    Semantic search runs in PostgreSQL (pgvector HNSW) or in each process's own index.
+    """
+    from ..search.pgvector import describe
     db = app.database(upgrade=False)
     current, head = db.current_revision(), head_revision()
+    vectors = describe(db, app.config)
     if as_json:
-        emit_json({"current": current, "head": head, "up_to_date": current == head})
+        emit_json({"current": current, "head": head, "up_to_date": current == head,
+                   "semantic_search": vectors})
     else:
         state = "up to date" if current == head else "behind: run `paperwire db upgrade`"
         stdout.print(f"{current or '(empty)'} — newest {head} — {state}")
+        stdout.print(f"semantic search: {vectors}", markup=False)
 
 
 def register(group: click.Group) -> None:

@@ -175,8 +175,14 @@ def _keyword(db: Database, config: Config | None, parsed: ParsedQuery, filters: 
 def _semantic(db: Database, config: Config | None, parsed: ParsedQuery, filters: Filters,
               depth: int, shown: int | None = None) -> tuple[list[tuple[str, float]], str | None]:
     """The `depth` nearest papers; the `shown` best with exact scores (see VectorIndex)."""
-    from .semantic import embedder_for, index_for, resolve_config
+    from .semantic import embedder_for, index_for, pgvector_for, resolve_config
     config = resolve_config(config)
+    in_postgres = pgvector_for(db, config)
+    if in_postgres is not None:  # filters go into the same SQL
+        if not in_postgres.has_vectors():
+            return [], "no papers are embedded yet (run `paperwire embed`)"
+        query_vector = embedder_for(config).encode([parsed.text])[0]
+        return in_postgres.search(query_vector, depth, filters), None
     index = index_for(db, config)
     if len(index) == 0:
         return [], "no papers are embedded yet (run `paperwire embed`)"
@@ -251,16 +257,16 @@ def _words_found(parsed: ParsedQuery | None, row) -> list[str]:  # noqa: ANN001
 def similar(db: Database, paper_id: str, limit: int = 10,
             config: Config | None = None) -> list[SearchHit]:
     """The papers closest in meaning to a paper; by shared words while it has no vector."""
-    from .semantic import index_for, resolve_config
+    from .semantic import index_for, pgvector_for, resolve_config
     with db.read() as connection:
         paper = get_paper(connection, paper_id)
     if paper is None:
         raise UnknownPaper(paper_id)
     limit = max(0, min(limit, MAX_LIMIT))
     config = resolve_config(config)
-    index = index_for(db, config)
-    row = index.rows.get(paper_id)
-    if row is not None:
+    in_postgres = pgvector_for(db, config)
+    index = in_postgres or index_for(db, config)
+    if in_postgres is not None or paper_id in index.rows:
         with db.read() as connection:
             vector = stored.vectors_for(connection, index.model, [paper_id]).get(paper_id)
         if vector is not None:

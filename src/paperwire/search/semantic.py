@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..config import Config, load_config
 from ..embed.model import Embedder, shared_embedder
 from ..store import Database
+from .pgvector import PgVectorIndex
+from .pgvector import pgvector_for as _pgvector_for
 from .vectors import INDEXES, VectorIndex
 
 
@@ -19,3 +21,9 @@ def embedder_for(config: Config) -> Embedder:
 def index_for(db: Database, config: Config) -> VectorIndex:
     return INDEXES.get(db, embedder_for(config).key, cache_dir=config.data_path,
                        exact_max=config.search_exact_max)
+
+
+def pgvector_for(db: Database, config: Config) -> PgVectorIndex | None:
+    """pgvector's HNSW index inside PostgreSQL when the setting and the database allow
+    it; None means the in-process index answers."""
+    return _pgvector_for(db, config, embedder_for(config).key)

@@ -64,6 +64,7 @@ class CopyReport:
 
 
 def _reflect(db: Database) -> MetaData:
+    from . import pgvector  # noqa: F401 - names the vector type for reflection
     metadata = MetaData()
     with db.read() as connection:
         metadata.reflect(connection)

@@ -41,6 +41,10 @@ def upgrade(db: Database, target: str = "head") -> list[str]:
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7201001)")
         config.attributes["connection"] = connection
         command.upgrade(config, target)
+        if not db.is_sqlite and target == "head":
+            # A server may gain pgvector after 0010 ran: check again (quick once built).
+            from .pgvector import install
+            install(connection)
     after = current_revision(db)
     if before == after:
         return []
