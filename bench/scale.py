@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -227,8 +228,18 @@ def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
                                      search=not args.no_search)
     finally:
         for server in servers:
-            server.stop()
+            stop(server)
     return result
+
+
+def stop(server: Server) -> None:
+    """A server still computing searches wrk gave up on does not stop on SIGTERM in time:
+    kill it (and its database sessions end with it)."""
+    try:
+        server.stop()
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=30)
 
 
 def main() -> None:
