@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale.py [--papers 2700000] [--backends sqlite,postgresql]
                                     [--pg URL] [--duration 10] [--work DIR] [--reuse]
-                                    [--no-search] [--json]
+                                    [--no-search | --keyword-only] [--json]
 
 For each database, from empty:
 1. Load: the real Hugging Face daily-papers data (9,877 papers with their listed days, so
@@ -181,6 +181,31 @@ def measure(servers: list[Server], folder: Path, days: list[str], duration: int,
     return rows
 
 
+def keyword_timings(url: str, timeout_s: int) -> list[dict]:
+    """The keyword side alone, in process: search(mode="text") for the 20 web queries with the
+    same date filter, one at a time, each capped at timeout_s on PostgreSQL
+    (statement_timeout). No vector index is built, so it takes minutes on a loaded database."""
+    from datetime import date
+
+    from paperwire.search import SearchRequest, search
+    os.environ["PGOPTIONS"] = f"-c statement_timeout={timeout_s * 1000}"  # read by libpq
+    db = Database(url)
+    rows = []
+    try:
+        for query in QUERIES:
+            started = time.perf_counter()
+            try:
+                search(db, SearchRequest(query, mode="text", limit=10, since=date(2024, 1, 1)))
+                seconds = round(time.perf_counter() - started, 2)
+            except Exception as exc:  # noqa: BLE001 - the statement timeout
+                seconds = f"> {timeout_s} ({type(exc).__name__})"
+            rows.append({"query": query, "seconds": seconds, "load_average": load_average()})
+            note(f"keyword side alone {query!r}: {seconds} s")
+    finally:
+        db.dispose()
+    return rows
+
+
 def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
                 folder: Path) -> dict:
     note(f"== {label}")
@@ -204,6 +229,9 @@ def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
                                        result["load_vectors"]["seconds"], 1)
     result["database_gb"] = round(database_bytes(url) / 1e9, 2)
     note(f"loaded in {result['load_seconds']} s; database {result['database_gb']} GB")
+    if args.keyword_only:
+        result["keyword_side_alone"] = keyword_timings(url, args.keyword_timeout)
+        return result
     days = listed_days(url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")}
     result["web"] = []
@@ -256,6 +284,10 @@ def main() -> None:
                              "PostgreSQL database paperwire_scale) instead of loading again")
     parser.add_argument("--no-search", action="store_true",
                         help="measure the API only (no vector index build, no search load)")
+    parser.add_argument("--keyword-only", action="store_true",
+                        help="no web part: time the keyword side of search alone, in process")
+    parser.add_argument("--keyword-timeout", type=int, default=30,
+                        help="seconds at most per query with --keyword-only")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):
