@@ -2,12 +2,12 @@
 
 Deterministic for a seed, so every benchmark run imports the same bytes (and the first N
 records are the same whatever the count). Lengths follow the real dump: titles ~80 chars,
-abstracts ~1,000 chars, ~4 authors, 1-3 categories, 1-3 versions, comments on most papers,
+abstracts ~1,000 chars, 1-9 authors (~5), 1-3 categories, 1-3 versions, comments on most papers,
 DOI and journal-ref on some.
 
 Titles and abstracts are words drawn by frequency from the real vocabulary of the Hugging
 Face daily papers' abstracts (bench/hf_vocabulary.txt.gz: the 20,000 commonest words with
-their counts, made from /work/shared/data by `python bench/synthetic.py vocabulary`), so
+their counts, made from ../shared/data by `python bench/synthetic.py vocabulary`), so
 word frequencies are Zipf-like as in real text: a query word matches a realistic share of
 the papers, not nearly all of them. The draws are vectorised with numpy (over 1M records
 a minute).
@@ -66,8 +66,8 @@ _TABLE_BITS = 22  # draws by table look-up: the rarest word (count 2) still gets
 @lru_cache(maxsize=1)
 def vocabulary() -> tuple[np.ndarray, np.ndarray]:
     """(words, probabilities by frequency) of the committed vocabulary."""
-    pairs = [line.split(" ") for line in gzip.decompress(VOCABULARY.read_bytes()).decode().split("\n")
-             if line]
+    lines = gzip.decompress(VOCABULARY.read_bytes()).decode().splitlines()
+    pairs = [line.split(" ") for line in lines if line]
     counts = np.array([int(n) for _, n in pairs], dtype=np.float64)
     return np.array([w for w, _ in pairs], dtype=object), counts / counts.sum()
 
@@ -156,7 +156,8 @@ def _chunk(rng: np.random.Generator, first: int, size: int) -> Iterator[dict]:
             "journal-ref": f"Phys. Rev. D {volumes[k]}, {numbers[k]} (2019)" if journal else None,
             "doi": f"10.1103/PhysRevD.{doi_a[k]}.{doi_b[k]}" if doi else None,
             "report-no": None,
-            "categories": " ".join([_CATEGORIES[c] for c in category_order[k][:category_counts[k]]]),
+            "categories": " ".join([_CATEGORIES[c]
+                                    for c in category_order[k][:category_counts[k]]]),
             "license": "http://arxiv.org/licenses/nonexclusive-distrib/1.0/" if license_ else None,
             "abstract": "  " + abstracts[k] + ".\n",
             "versions": versions,
