@@ -1,7 +1,8 @@
 """arXiv-scale benchmark: millions of papers with 384-d vectors in SQLite and PostgreSQL.
 
     .venv/bin/python bench/scale.py [--papers 2700000] [--backends sqlite,postgresql]
-                                    [--pg URL] [--duration 10] [--reuse] [--json]
+                                    [--pg URL] [--duration 10] [--work DIR] [--reuse]
+                                    [--no-search | --keyword-only] [--json]
 
 For each database, from empty:
 1. Load: the real Hugging Face daily-papers data (9,877 papers with their listed days, so
@@ -16,6 +17,8 @@ For each database, from empty:
    /healthz on the same server in the same run is the baseline for each rate. The
    response cache is off (web_cache_seconds=0): every request computes its answer.
 
+Every figure carries the load averages of the moment (the machine is shared); progress goes
+to stderr as it happens, and the report to --work as report-<time>.json as well as stdout.
 Needs wrk (`make bench-web` installs it). The figures go to docs/PERFORMANCE.md.
 """
 
@@ -26,6 +29,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +51,16 @@ from paperwire.store.bulk import insert_rows  # noqa: E402
 from paperwire.store.embeddings import to_blob  # noqa: E402
 
 CHUNK = 20_000
+
+
+def load_average() -> list[float]:
+    """1, 5 and 15 minute load averages: the machine is shared, so every figure has them."""
+    return [round(v, 1) for v in os.getloadavg()]
+
+
+def note(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')} load {load_average()}] {message}", file=sys.stderr,
+          flush=True)
 
 
 def clustered_vectors(count: int, rng: np.random.Generator, centres: np.ndarray) -> np.ndarray:
@@ -78,7 +92,7 @@ def store_vectors(url: str, model: str) -> dict:
     seconds = time.perf_counter() - start
     db.dispose()
     return {"vectors": written, "seconds": round(seconds, 1),
-            "vectors_per_s": round(written / seconds)}
+            "vectors_per_s": round(written / seconds), "load_average": load_average()}
 
 
 def kaggle_count(path: Path) -> int:
@@ -134,14 +148,17 @@ def warm_search(base: str, timeout: float = 1800) -> float:
     return time.perf_counter() - start
 
 
-def measure(servers: list[Server], folder: Path, days: list[str], duration: int) -> list[dict]:
+def measure(servers: list[Server], folder: Path, days: list[str], duration: int,
+            search: bool = True) -> list[dict]:
     api = rotation_script(folder, "api", [f"/api/daily_papers?date={d}" for d in days])
-    search = rotation_script(folder, "search", [
+    queries = rotation_script(folder, "search", [
         "/api/papers/search?" + str(httpx.QueryParams(
             {"q": q, "since": "2024-01-01", "limit": 10})) for q in QUERIES])
     targets = [("/healthz (baseline)", "/healthz", None, 16),
                ("/api/daily_papers, all listed days in rotation", "/", api, 16),
-               ("hybrid search with a date filter, 20 queries", "/", search, 4)]
+               ("hybrid search with a date filter, 20 queries", "/", queries, 4)]
+    if not search:
+        targets = targets[:2]
     rows = []
     for name, path, script, connections in targets:
         with ThreadPoolExecutor(len(servers)) as pool:
@@ -152,18 +169,46 @@ def measure(servers: list[Server], folder: Path, days: list[str], duration: int)
                "rps": round(sum(r["rps"] for r in results)),
                "p50_ms": max(r["p50_ms"] for r in results),
                "p99_ms": max(r["p99_ms"] for r in results),
-               "non_2xx": sum(r["non_2xx"] for r in results)}
+               "non_2xx": sum(r["non_2xx"] for r in results),
+               "socket_errors": [r["socket_errors"] for r in results if r["socket_errors"]],
+               "load_average": load_average()}
         rows.append(row)
-        print(f"  {len(servers)} process(es)  {name:<48} {row['rps']:>7,} req/s  "
-              f"p50 {row['p50_ms']:.1f} ms  p99 {row['p99_ms']:.1f} ms", file=sys.stderr)
+        note(f"{len(servers)} process(es)  {name:<48} {row['rps']:>7,} req/s  "
+             f"p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms  non-2xx {row['non_2xx']}  "
+             f"{'; '.join(row['socket_errors'])}")
     for row in rows:
         row["ratio_to_healthz"] = round(row["rps"] / rows[0]["rps"], 3)
     return rows
 
 
+def keyword_timings(url: str, timeout_s: int) -> list[dict]:
+    """The keyword side alone, in process: search(mode="text") for the 20 web queries with the
+    same date filter, one at a time, each capped at timeout_s on PostgreSQL
+    (statement_timeout). No vector index is built, so it takes minutes on a loaded database."""
+    from datetime import date
+
+    from paperwire.search import SearchRequest, search
+    os.environ["PGOPTIONS"] = f"-c statement_timeout={timeout_s * 1000}"  # read by libpq
+    db = Database(url)
+    rows = []
+    try:
+        for query in QUERIES:
+            started = time.perf_counter()
+            try:
+                search(db, SearchRequest(query, mode="text", limit=10, since=date(2024, 1, 1)))
+                seconds = round(time.perf_counter() - started, 2)
+            except Exception as exc:  # noqa: BLE001 - the statement timeout
+                seconds = f"> {timeout_s} ({type(exc).__name__})"
+            rows.append({"query": query, "seconds": seconds, "load_average": load_average()})
+            note(f"keyword side alone {query!r}: {seconds} s")
+    finally:
+        db.dispose()
+    return rows
+
+
 def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
                 folder: Path) -> dict:
-    print(f"== {label}", file=sys.stderr)
+    note(f"== {label}")
     result: dict = {"backend": label}
     if args.reuse and stored_papers(url) >= args.papers * 0.99:  # ids may repeat in the HF data
         result["load_seconds"] = None  # loaded by an earlier run (--reuse)
@@ -171,17 +216,22 @@ def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
         if not kaggle.exists():
             started = time.perf_counter()
             write_kaggle_file(str(kaggle), kaggle_count(kaggle))
-            print(f"wrote {kaggle_count(kaggle):,} synthetic records in "
-                  f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+            note(f"wrote {kaggle_count(kaggle):,} synthetic records in "
+                 f"{time.perf_counter() - started:.0f} s")
         result["load_hf"] = timed_import(url, HF_DATA, None)
-        result["load_papers"] = timed_import(url, kaggle, None)
+        note(f"HF papers: {result['load_hf']}")
+        result["load_papers"] = timed_import(url, kaggle, None) | {"load_average": load_average()}
+        note(f"papers: {result['load_papers']}")
         result["load_vectors"] = store_vectors(url, model_key("onnx-int8"))
+        note(f"vectors: {result['load_vectors']}")
         result["load_seconds"] = round(result["load_hf"]["seconds"] +
                                        result["load_papers"]["seconds"] +
                                        result["load_vectors"]["seconds"], 1)
     result["database_gb"] = round(database_bytes(url) / 1e9, 2)
-    print(f"  loaded in {result['load_seconds']} s; database {result['database_gb']} GB",
-          file=sys.stderr)
+    note(f"loaded in {result['load_seconds']} s; database {result['database_gb']} GB")
+    if args.keyword_only:
+        result["keyword_side_alone"] = keyword_timings(url, args.keyword_timeout)
+        return result
     days = listed_days(url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")}
     result["web"] = []
@@ -197,13 +247,27 @@ def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
                             # Every request computes its answer: no reuse of a built one.
                             "PAPERWIRE_WEB_CACHE_SECONDS": "0"}
                 servers.append(Server(env_node))
-                result.setdefault("index_build_seconds", []).append(
-                    round(warm_search(servers[-1].base), 1))
-            result["web"] += measure(servers, folder, days, args.duration)
+                if not args.no_search:
+                    result.setdefault("index_build_seconds", []).append(
+                        round(warm_search(servers[-1].base), 1))
+                    note(f"process {len(servers)}: first search (vector index build) "
+                         f"{result['index_build_seconds'][-1]} s")
+            result["web"] += measure(servers, folder, days, args.duration,
+                                     search=not args.no_search)
     finally:
         for server in servers:
-            server.stop()
+            stop(server)
     return result
+
+
+def stop(server: Server) -> None:
+    """A server still computing searches wrk gave up on does not stop on SIGTERM in time:
+    kill it (and its database sessions end with it)."""
+    try:
+        server.stop()
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=30)
 
 
 def main() -> None:
@@ -218,6 +282,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="keep and reuse databases an earlier run loaded (in --work, and the "
                              "PostgreSQL database paperwire_scale) instead of loading again")
+    parser.add_argument("--no-search", action="store_true",
+                        help="measure the API only (no vector index build, no search load)")
+    parser.add_argument("--keyword-only", action="store_true",
+                        help="no web part: time the keyword side of search alone, in process")
+    parser.add_argument("--keyword-timeout", type=int, default=30,
+                        help="seconds at most per query with --keyword-only")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -238,6 +308,8 @@ def main() -> None:
         else:
             url = pg_database(args.pg, keep=args.reuse)
             report["backends"].append(run_backend(label, url, kaggle, args, folder))
+    (folder / f"report-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
+        json.dumps(report, indent=2))
     print(json.dumps(report, indent=2) if args.json else json.dumps(report))
 
 
