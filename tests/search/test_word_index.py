@@ -3,6 +3,7 @@ top-k, papers imported or changed after the build, the background build, and fus
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import date
 
@@ -201,3 +202,28 @@ def test_one_shot_commands_never_start_a_build(corpus_db) -> None:  # noqa: ANN0
     assert cache.get(corpus_db, 1) is None and not cache._entries[corpus_db.url]["building"]
     cache.allow_builds()  # what `serve` does
     assert cache.wait(corpus_db, 1) is not None
+
+
+def test_a_saved_index_is_shared_and_a_damaged_one_rebuilt(db, config, caplog) -> None:  # noqa: ANN001
+    """The first build is saved under data_dir/search/; another process loads it (memory-
+    mapped) and takes in what changed since; a damaged copy is rebuilt, with a log line."""
+    load(db, CORPUS)
+    first = WordIndexCache()
+    built = first.wait(db, 1, cache_dir=config.data_path)
+    folder = first._entries[db.url]["folder"]
+    assert (folder / "postings.npy").exists() and (folder / "meta.json").exists()
+    load(db, [paper(7, "Numbat burrows", "Termites for dinner.")])
+    second = WordIndexCache()
+    with caplog.at_level(logging.INFO, logger="paperwire.search"):
+        loaded = second.wait(db, 1, cache_dir=config.data_path)
+    assert "loaded from" in caplog.text
+    assert isinstance(loaded.postings, np.memmap)
+    for words in (["convolutional"], ["robot", "hopper"], ["numbat"]):
+        expected = built.search(words, 5) if words != ["numbat"] else [("2503.00007", None)]
+        assert [i for i, _ in loaded.search(words, 5)] == [i for i, _ in expected]
+    (folder / "meta.json").write_bytes(b"{broken")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="paperwire.search"):
+        rebuilt = WordIndexCache().wait(db, 1, cache_dir=config.data_path)
+    assert "rebuilding it from the database" in caplog.text
+    assert [i for i, _ in rebuilt.search(["numbat"], 5)] == ["2503.00007"]

@@ -17,14 +17,18 @@ their earlier versions are masked out, and a large delta makes a rebuild.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import shutil
 import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
+import orjson
 from sqlalchemy import text
 
 from ..store import Database
@@ -132,9 +136,13 @@ class WordIndex:
         self.papers = len(self.ids)
         self.average_length = float(lengths.mean()) if len(lengths) and lengths.mean() else 1.0
         self.document_frequency = np.bincount(terms, minlength=len(self.vocabulary))
-        idf = self._idf(self.document_frequency)
-        norm = K1 * (1 - B + B * lengths / self.average_length)
-        impacts = (idf[terms] * frequency * (K1 + 1) / (frequency + norm[docs])).astype(np.float32)
+        idf = self._idf(self.document_frequency).astype(np.float32)
+        norm = (K1 * (1 - B + B * lengths / self.average_length)).astype(np.float32)
+        impacts = np.empty(len(terms), dtype=np.float32)
+        for start in range(0, len(terms), 1 << 23):  # float32 pieces: no float64 temporaries
+            part = slice(start, start + (1 << 23))
+            tf = frequency[part]
+            impacts[part] = idf[terms[part]] * tf * np.float32(K1 + 1) / (tf + norm[docs[part]])
         del frequency
         keep = self._drop_weightless(terms, impacts, idf)
         if keep is not None:
@@ -293,9 +301,51 @@ class WordIndex:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         return np.concatenate(docs_parts)[:DEPTH], np.concatenate(impact_parts)[:DEPTH]
 
+    # --- the cache folder: one build serves every process on the machine -------------
+    def save(self, folder: Path) -> None:
+        """Write the index to `folder` (replaced whole, so readers never see half of it)."""
+        fresh = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        for name in _ARRAYS:
+            np.save(fresh / f"{name}.npy", getattr(self, name))
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        (fresh / "meta.json").write_bytes(orjson.dumps({
+            "ids": self.ids, "terms": terms, "papers": self.papers,
+            "average_length": self.average_length, "watermark": self.watermark,
+            "at_watermark": self.at_watermark, "live": np.flatnonzero(~self.live).tolist()}))
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        fresh.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> WordIndex:
+        """The saved index; the big arrays memory-mapped, so processes share their pages."""
+        index = cls()
+        meta = orjson.loads((folder / "meta.json").read_bytes())
+        for name in _ARRAYS:
+            setattr(index, name, np.load(folder / f"{name}.npy", mmap_mode="r"))
+        index.days = np.array(index.days)  # small, and changed by add()
+        index.ids = meta["ids"]
+        index.rows = {paper_id: row for row, paper_id in enumerate(index.ids)}
+        index.vocabulary = {term: number for number, term in enumerate(meta["terms"])}
+        index.papers, index.average_length = meta["papers"], meta["average_length"]
+        index.watermark, index.at_watermark = meta["watermark"], meta["at_watermark"]
+        index.live = np.ones(len(index.ids), dtype=bool)
+        index.live[meta["live"]] = False
+        if len(index.offsets) != len(index.vocabulary) + 1 or len(index.days) != len(index.ids):
+            raise ValueError("the arrays and the word list disagree")
+        return index
+
     def memory_bytes(self) -> int:
         return (self.postings.nbytes + self.impacts.nbytes + self.offsets.nbytes +
                 self.days.nbytes + self.live.nbytes + self.document_frequency.nbytes)
+
+
+_ARRAYS = ("postings", "impacts", "offsets", "document_frequency", "days")
 
 
 def _terms_of(word: str) -> tuple[str, ...]:
@@ -331,12 +381,15 @@ class WordIndexCache:
     def allow_builds(self) -> None:
         self.builds_allowed = True
 
-    def get(self, db: Database, minimum: int, refresh_seconds: float | None = None
-            ) -> WordIndex | None:
+    def get(self, db: Database, minimum: int, refresh_seconds: float | None = None,
+            cache_dir: Path | None = None) -> WordIndex | None:
+        """The index, once built or loaded from `cache_dir/search/` (where a build is saved
+        for the other processes of this machine); None until then."""
         refresh = REFRESH_SECONDS if refresh_seconds is None else refresh_seconds
         with self._lock:
             entry = self._entries.setdefault(db.url, {"index": None, "building": False,
-                                                      "checked": 0.0, "sized": -1e9})
+                                                      "checked": 0.0, "sized": -1e9,
+                                                      "folder": _folder(cache_dir, db)})
             index = entry["index"]
             now = time.monotonic()
             if index is None:
@@ -366,23 +419,35 @@ class WordIndexCache:
     def _build(self, db: Database, entry: dict) -> None:
         try:
             started = time.perf_counter()
-            index = WordIndex.build(paper_rows(db))
-            sync_words(db, index)  # papers changed while it was built
-            log.info("word index: %d papers, %d terms, %.0f MB, built in %.1f s",
-                     len(index), len(index.vocabulary), index.memory_bytes() / 2**20,
-                     time.perf_counter() - started)
+            folder, index = entry["folder"], None
+            if folder is not None and folder.exists() and entry["index"] is None:
+                try:
+                    index = WordIndex.load(folder)
+                    log.info("word index: %d papers loaded from %s", len(index), folder)
+                except Exception as exc:  # noqa: BLE001 - any damage means: rebuild
+                    log.warning("word index cache %s unreadable (%s): rebuilding it from the "
+                                "database", folder, exc)
+            if index is None:
+                index = WordIndex.build(paper_rows(db))
+                log.info("word index: %d papers, %d terms, %.0f MB, built in %.1f s",
+                         len(index), len(index.vocabulary), index.memory_bytes() / 2**20,
+                         time.perf_counter() - started)
+                if folder is not None:
+                    index.save(folder)
+            sync_words(db, index)  # papers changed since it was built or saved
             entry["index"] = index
         except Exception:  # noqa: BLE001 - the database's keyword search still answers
             log.exception("word index build failed; keyword search uses the database")
         finally:
             entry["building"] = False
 
-    def wait(self, db: Database, minimum: int, timeout: float = 3600.0) -> WordIndex | None:
+    def wait(self, db: Database, minimum: int, timeout: float = 3600.0,
+             cache_dir: Path | None = None) -> WordIndex | None:
         """Start (if needed) and wait for the build: for benchmarks and tests."""
         self.allow_builds()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            index = self.get(db, minimum)
+            index = self.get(db, minimum, cache_dir=cache_dir)
             entry = self._entries[db.url]
             if index is not None or not entry["building"]:
                 return index or entry["index"]  # it may have finished just now
@@ -397,6 +462,12 @@ class WordIndexCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def _folder(cache_dir: Path | None, db: Database) -> Path | None:
+    if cache_dir is None:
+        return None
+    return cache_dir / "search" / f"words-{hashlib.sha256(db.url.encode()).hexdigest()[:16]}"
 
 
 def _paper_estimate(db: Database) -> int:
