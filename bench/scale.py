@@ -148,6 +148,19 @@ def warm_search(base: str, timeout: float = 1800) -> float:
     return time.perf_counter() - start
 
 
+def wait_word_index(base: str, timeout: float = 3600) -> float:
+    """Wait until the process's word index is built (or loaded): /metrics says how many
+    papers it holds. Until then keyword search falls back to the database."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        for line in httpx.get(f"{base}/metrics", timeout=60).text.splitlines():
+            if line.startswith('paperwire_search_index_papers{index="words"}') and \
+                    float(line.split()[-1]) > 0:
+                return time.perf_counter() - start
+        time.sleep(5)
+    raise RuntimeError("the word index was not ready in time")
+
+
 def measure(servers: list[Server], folder: Path, days: list[str], duration: int,
             search: bool = True) -> list[dict]:
     api = rotation_script(folder, "api", [f"/api/daily_papers?date={d}" for d in days])
@@ -239,7 +252,9 @@ def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
     try:
         for count in (1, 2):
             while len(servers) < count:
-                data = folder / f"{label}-web{len(servers)}"
+                # One data folder, as the processes of one machine share it: the first
+                # process's index caches (vectors, words) are read by the second.
+                data = folder / f"{label}-web"
                 env_node = {**env, "PAPERWIRE_DATABASE_URL": url, "PAPERWIRE_DATA_DIR": str(data),
                             "HOME": str(data), "PAPERWIRE_JOBS_ENABLED": "false",
                             "PAPERWIRE_DIGEST_JOBS_ENABLED": "false",
@@ -252,6 +267,10 @@ def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
                         round(warm_search(servers[-1].base), 1))
                     note(f"process {len(servers)}: first search (vector index build) "
                          f"{result['index_build_seconds'][-1]} s")
+                    result.setdefault("word_index_seconds", []).append(
+                        round(wait_word_index(servers[-1].base), 1))
+                    note(f"process {len(servers)}: word index ready after "
+                         f"{result['word_index_seconds'][-1]} s more")
             result["web"] += measure(servers, folder, days, args.duration,
                                      search=not args.no_search)
     finally:
