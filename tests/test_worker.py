@@ -11,7 +11,8 @@ import time
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import REPO, _pg_migrated, _reset_postgres, run_cli
+from tests.conftest import REPO, _pg_migrated, _reset_postgres, run_cli, shared_data
+from tests.test_cli import KAGGLE
 
 
 @pytest.fixture
@@ -78,3 +79,38 @@ def test_a_harvest_is_queued_once_per_source(pg_env):
     assert 'paperwire_jobs{status="todo",task="paperwire.harvest"} 2.0' in exposed
     bad = run_cli("worker", "defer", "nope", env=env)
     assert bad.returncode == 2 and "unknown source" in bad.stderr
+
+
+def test_workers_embed_new_papers(pg_env, tmp_path):
+    """With web processes on `--no-jobs`, the workers embed: one run at a time."""
+    env, db = pg_env
+    sample = tmp_path / "twelve.jsonl"
+    lines = shared_data(*KAGGLE).read_text().splitlines()[:12]
+    sample.write_text("\n".join(lines) + "\n")
+    env["PAPERWIRE_SCHEDULE_EMBED"] = "* * * * * *"  # every second
+    env["PAPERWIRE_EMBED_RUNTIME"] = "torch"  # no ONNX export in this test's data folder
+    run_cli("import", str(sample), env=env, check=True)
+    with db.read() as connection:
+        papers = connection.execute(text("SELECT COUNT(*) FROM papers")).scalar_one()
+    assert papers > 0
+    run_cli("worker", "jobs", env=env, check=True)
+    workers = [start_worker(env, f"e{i}") for i in range(2)]
+    try:
+        deadline = time.monotonic() + 240
+        embedded = 0
+        while time.monotonic() < deadline and embedded < papers:
+            time.sleep(2)
+            with db.read() as connection:
+                embedded = connection.execute(text(
+                    "SELECT COUNT(*) FROM paper_embeddings")).scalar_one()
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.communicate(timeout=120)
+    assert embedded == papers
+    with db.read() as connection:
+        waiting = connection.execute(text(
+            "SELECT COUNT(*) FROM procrastinate_jobs WHERE task_name = 'paperwire.embed' "
+            "AND status = 'todo'")).scalar_one()
+    assert waiting <= 1  # the queueing lock: never a pile of runs behind a long one

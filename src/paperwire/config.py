@@ -293,6 +293,8 @@ SETTINGS: list[Setting] = [
             "(every digest_interval_seconds).", kind="bool"),
     Setting("digest_interval_seconds", 300, "How often `serve` looks for due digests.",
             kind="int"),
+    Setting("schedule_embed", "* * * * *", "When `paperwire worker` embeds the papers that "
+            "have no vector yet (cron, UTC; one worker at a time across the cluster)."),
     Setting("schedule_digests", "*/5 * * * *", "When `paperwire worker` looks for due digests "
             "(cron, UTC; once per time across all workers)."),
     Setting("digest_shard_size", 200, "Subscribers per digest task that `paperwire worker` "

@@ -44,6 +44,17 @@ def register_tasks(app: procrastinate.App, config: Config, db: Database) -> None
         with db.write() as connection:
             return forget_before(connection, int(time.time()) - 86_400)
 
+    @app.periodic(cron=config.schedule_embed, periodic_id="embed")
+    @app.task(name="paperwire.embed", queue="embed", lock="embed", queueing_lock="embed")
+    def embed(timestamp: int) -> dict:
+        """Embed the papers that have no vector yet (or a stale one): one worker at a time
+        across the cluster, at most one run waiting behind it."""
+        from ..embed.runner import embed_missing
+        from ..search.semantic import embedder_for
+        report = embed_missing(db, embedder_for(config), batch_size=config.embed_batch_size)
+        return {"embedded": report.embedded, "unchanged": report.unchanged,
+                "pending_before": report.pending_before}
+
     @app.periodic(cron=config.schedule_digests, periodic_id="digests")
     @app.task(name="paperwire.digests", queue="digest", lock="digests")
     def digests(timestamp: int) -> dict:
