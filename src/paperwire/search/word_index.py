@@ -476,7 +476,10 @@ def _paper_estimate(db: Database) -> int:
         if db.is_sqlite:
             sql = "SELECT COALESCE(MAX(rowid), 0) FROM papers"
         else:
-            sql = "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'papers'::regclass"
+            # reltuples is -1 until the table is analysed; the live-row count is kept anyway
+            sql = ("SELECT GREATEST(c.reltuples::bigint, COALESCE(s.n_live_tup, 0)) "
+                   "FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
+                   "WHERE c.oid = 'papers'::regclass")
         return int(connection.execute(text(sql)).scalar() or 0)
 
 
