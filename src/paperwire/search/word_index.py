@@ -128,51 +128,47 @@ class WordIndex:
 
     def _finish(self, pair_docs: list, pair_terms: list, pair_weights: list,
                 lengths: np.ndarray) -> None:
-        docs = np.concatenate(pair_docs) if pair_docs else np.zeros(0, np.int32)
-        terms = np.concatenate(pair_terms) if pair_terms else np.zeros(0, np.int32)
-        frequency = np.concatenate(pair_weights) if pair_weights else np.zeros(0, np.float32)
-        for parts in (pair_docs, pair_terms, pair_weights):
-            parts.clear()  # the batches' copies: memory at millions of papers
+        """The batches' (paper, term, weighted frequency) pairs into postings by term, best
+        impact first. Memory matters at millions of papers (a few hundred million pairs):
+        each array is joined while its batches are dropped, impacts are computed in float32
+        pieces, and the sort runs over slices of the vocabulary, writing into the final
+        arrays, so the peak stays near twice the pairs' own size."""
+        docs = _join(pair_docs, np.int32)
+        terms = _join(pair_terms, np.int32)
+        frequency = _join(pair_weights, np.float32)
         self.papers = len(self.ids)
         self.average_length = float(lengths.mean()) if len(lengths) and lengths.mean() else 1.0
         self.document_frequency = np.bincount(terms, minlength=len(self.vocabulary))
         idf = self._idf(self.document_frequency).astype(np.float32)
         norm = (K1 * (1 - B + B * lengths / self.average_length)).astype(np.float32)
         impacts = np.empty(len(terms), dtype=np.float32)
-        for start in range(0, len(terms), 1 << 23):  # float32 pieces: no float64 temporaries
+        for start in range(0, len(terms), 1 << 23):
             part = slice(start, start + (1 << 23))
             tf = frequency[part]
             impacts[part] = idf[terms[part]] * tf * np.float32(K1 + 1) / (tf + norm[docs[part]])
         del frequency
-        keep = self._drop_weightless(terms, impacts, idf)
-        if keep is not None:
-            docs, terms, impacts = docs[keep], terms[keep], impacts[keep]
-        order = np.lexsort((-impacts, terms))  # by term, best impact first
-        self.postings = docs[order]
-        del docs
-        self.impacts = impacts[order]
-        stored = np.bincount(terms, minlength=len(self.vocabulary))
-        self.offsets = np.concatenate([[0], np.cumsum(stored)]).astype(np.int64)
-
-    @staticmethod
-    def _drop_weightless(terms: np.ndarray, impacts: np.ndarray, idf: np.ndarray
-                         ) -> np.ndarray | None:
-        """Words in half the papers or more score next to nothing (FTS5 clamps their idf to
-        1e-6): only their best WEIGHTLESS_KEPT postings are kept ("the", "we", "of" are a
-        large share of all postings). Such a word alone under a narrow filter may then find
-        nothing, where FTS5 lists its matches with scores of ~0 in no useful order.
-        A mask of the pairs to keep, or None to keep all."""
-        weightless = np.flatnonzero(idf[terms] <= 1e-6)
-        if len(weightless) == 0:
-            return None
-        ranked = weightless[np.lexsort((-impacts[weightless], terms[weightless]))]
-        ranked_terms = terms[ranked]
-        starts = np.flatnonzero(np.r_[True, ranked_terms[1:] != ranked_terms[:-1]])
-        place = np.arange(len(ranked)) - np.repeat(starts, np.diff(np.r_[starts, len(ranked)]))
-        keep = np.ones(len(terms), dtype=bool)
-        keep[weightless] = False
-        keep[ranked[place < WEIGHTLESS_KEPT]] = True
-        return keep
+        # Words in half the papers or more score next to nothing (FTS5 clamps their idf to
+        # 1e-6): only their best WEIGHTLESS_KEPT postings are kept ("the", "we", "of" are a
+        # large share of all postings). Such a word alone under a narrow filter may then
+        # find nothing, where FTS5 lists its matches with scores of ~0 in no useful order.
+        counts = self.document_frequency
+        kept = np.where(idf <= 1e-6, np.minimum(counts, WEIGHTLESS_KEPT), counts)
+        self.offsets = np.concatenate([[0], np.cumsum(kept)]).astype(np.int64)
+        self.postings = np.empty(int(self.offsets[-1]), dtype=np.int32)
+        self.impacts = np.empty(int(self.offsets[-1]), dtype=np.float32)
+        bounds = np.searchsorted(np.cumsum(counts), np.linspace(0, len(terms), 9)[1:-1],
+                                 side="right")
+        for low, high in zip(np.r_[0, bounds], np.r_[bounds, len(counts)]):
+            if low >= high:
+                continue
+            chosen = np.flatnonzero((terms >= low) & (terms < high))
+            chosen = chosen[np.lexsort((-impacts[chosen], terms[chosen]))]  # by term, best first
+            group = counts[low:high]
+            place = np.arange(len(chosen)) - np.repeat(np.cumsum(group) - group, group)
+            chosen = chosen[place < np.repeat(kept[low:high], group)]
+            span = slice(int(self.offsets[low]), int(self.offsets[high]))
+            self.postings[span] = docs[chosen]
+            self.impacts[span] = impacts[chosen]
 
     def _idf(self, frequency: np.ndarray) -> np.ndarray:
         n = self.papers
@@ -346,6 +342,17 @@ class WordIndex:
 
 
 _ARRAYS = ("postings", "impacts", "offsets", "document_frequency", "days")
+
+
+def _join(parts: list, dtype: type) -> np.ndarray:
+    """The batches' arrays as one, each batch dropped as soon as it is copied."""
+    joined = np.empty(sum(len(p) for p in parts), dtype=dtype)
+    at = 0
+    while parts:
+        part = parts.pop(0)
+        joined[at:at + len(part)] = part
+        at += len(part)
+    return joined
 
 
 def _terms_of(word: str) -> tuple[str, ...]:
