@@ -65,6 +65,13 @@ def _parse_fusion(raw: str) -> str:
     return value
 
 
+def _parse_builder(raw: str) -> str:
+    value = str(raw).strip().lower()
+    if value not in {"serve", "command"}:
+        raise ValueError(f"expected 'serve' or 'command', got {raw!r}")
+    return value
+
+
 def _parse_share(raw: str) -> float:
     value = float(str(raw).strip())
     if not 0.0 <= value <= 1.0:
@@ -108,6 +115,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "log_format": _parse_log_format,
     "fusion": _parse_fusion,
     "share": _parse_share,
+    "builder": _parse_builder,
 }
 
 
@@ -272,6 +280,10 @@ SETTINGS: list[Setting] = [
             "an in-process word index (impact-ordered bm25 postings, built in the background) "
             "instead of scoring every matching paper in the database; 1 always uses it.",
             kind="int"),
+    Setting("search_word_index_builder", "serve", "Who builds the word index: 'serve' (the "
+            "first web process that needs it, in the background) or 'command' (only "
+            "`paperwire word-index`; web processes load what it saved in data_dir).",
+            kind="builder"),
     Setting("search_fusion", "convex", "How hybrid search fuses the word and meaning "
             "rankings: convex (weighted sum of min-max normalised scores) or rrf (reciprocal "
             "rank fusion).", kind="fusion"),

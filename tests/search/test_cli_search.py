@@ -85,3 +85,21 @@ def test_serve_embeds_new_papers_in_the_background(cli_env, model_cache) -> None
         keys = connection.exec_driver_sql("SELECT DISTINCT model FROM paper_embeddings").scalars()
         assert all(count_embedded(connection, key) == 6 for key in keys)
     db.dispose()
+
+
+def test_word_index_command_builds_what_web_processes_load(cli_env, model_cache) -> None:
+    """`paperwire word-index` saves the index; with search_word_index_builder = command a
+    process only loads it (never builds), and finds by it what the command indexed."""
+    from paperwire.config import load_config
+    from paperwire.search.word_index import WordIndexCache
+
+    db = _prepared(cli_env, model_cache)
+    made = json.loads(run_cli("word-index", "--json", env=cli_env, check=True).stdout)
+    assert made["papers"] == len(CORPUS) and made["terms"] > 10
+    assert (Path(made["folder"]) / "postings.npy").exists()
+    config = load_config({"data_dir": cli_env["PAPERWIRE_DATA_DIR"]}, environ={})
+    fresh_folder = Path(made["folder"])
+    loaded = WordIndexCache().wait(db, 1, cache_dir=config.data_path, build=False)
+    assert loaded is not None and [i for i, _ in loaded.search(["quokka"], 3)] == ["2503.00004"]
+    fresh_folder.rename(fresh_folder.with_name("elsewhere"))  # nothing saved: nothing built
+    assert WordIndexCache().wait(db, 1, cache_dir=config.data_path, build=False) is None

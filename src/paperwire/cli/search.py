@@ -1,4 +1,4 @@
-"""`paperwire search`, `paperwire similar` and `paperwire embed`."""
+"""`paperwire search`, `paperwire similar`, `paperwire embed` and `paperwire word-index`."""
 
 from __future__ import annotations
 
@@ -131,7 +131,46 @@ def embed_command(app: AppContext, batch_size: int | None, limit: int | None,
                      f"({report.unchanged:,} re-checked, unchanged)", markup=False)
 
 
+@click.command("word-index")
+@json_option
+@pass_app
+def word_index_command(app: AppContext, as_json: bool) -> None:
+    """Build the word index (keyword search for large databases) and save it in data_dir.
+
+    Web processes of this machine load the saved index instead of building their own
+    (set search_word_index_builder = command so that they never build it); each one takes
+    in the papers changed since. Run it again to refresh a large delta.
+    """
+    import time
+
+    from sqlalchemy import text
+
+    from ..search.word_index import build_and_save, paper_rows
+
+    db = app.database()
+    with db.read() as connection:
+        total = connection.execute(text("SELECT COUNT(*) FROM papers")).scalar_one()
+    started = time.perf_counter()
+    with count_progress("indexing words", total) as advance:
+        def counted():  # noqa: ANN202
+            for number, row in enumerate(paper_rows(db), 1):
+                if number % 1000 == 0:
+                    advance(1000)
+                yield row
+        index, folder = build_and_save(db, app.config.data_path, counted())
+    report = {"papers": len(index), "terms": len(index.vocabulary),
+              "memory_mb": round(index.memory_bytes() / 2**20, 1),
+              "seconds": round(time.perf_counter() - started, 1), "folder": str(folder)}
+    if as_json:
+        emit_json(report)
+    else:
+        stdout.print(f"word index: {report['papers']:,} papers, {report['terms']:,} terms, "
+                     f"{report['memory_mb']} MB, saved to {folder} in {report['seconds']} s",
+                     markup=False)
+
+
 def register(group: click.Group) -> None:
     group.add_command(search_command)
     group.add_command(similar_command)
     group.add_command(embed_command)
+    group.add_command(word_index_command)

@@ -164,7 +164,8 @@ def _keyword(db: Database, config: Config | None, parsed: ParsedQuery, filters: 
     """The in-process word index once the database is large and the index built; the
     database's own keyword search otherwise, and for phrases (the index has no positions)."""
     minimum = config.search_word_index_min if config is not None else None
-    index = WORD_INDEXES.get(db, minimum, cache_dir=config.data_path) \
+    index = WORD_INDEXES.get(db, minimum, cache_dir=config.data_path,
+                             build=config.search_word_index_builder == "serve") \
         if minimum is not None and not parsed.phrases else None
     if index is not None:
         return index.search(parsed.ranked_words(), depth, _allowed(db, index, filters))

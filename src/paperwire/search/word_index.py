@@ -389,9 +389,11 @@ class WordIndexCache:
         self.builds_allowed = True
 
     def get(self, db: Database, minimum: int, refresh_seconds: float | None = None,
-            cache_dir: Path | None = None) -> WordIndex | None:
+            cache_dir: Path | None = None, build: bool = True) -> WordIndex | None:
         """The index, once built or loaded from `cache_dir/search/` (where a build is saved
-        for the other processes of this machine); None until then."""
+        for the other processes of this machine); None until then. With build=False only a
+        saved index is loaded (`paperwire word-index` makes it), looked for again every
+        SIZE_CHECK_SECONDS."""
         refresh = REFRESH_SECONDS if refresh_seconds is None else refresh_seconds
         with self._lock:
             entry = self._entries.setdefault(db.url, {"index": None, "building": False,
@@ -407,7 +409,7 @@ class WordIndexCache:
                     start = minimum <= 1 or _paper_estimate(db) >= minimum
                 if start:
                     entry["building"] = True
-                    threading.Thread(target=self._build, args=(db, entry),
+                    threading.Thread(target=self._build, args=(db, entry, build),
                                      name="word-index-build", daemon=True).start()
                 return None
             due = now - entry["checked"] >= refresh
@@ -423,7 +425,7 @@ class WordIndexCache:
                                  name="word-index-rebuild", daemon=True).start()
         return index
 
-    def _build(self, db: Database, entry: dict) -> None:
+    def _build(self, db: Database, entry: dict, build: bool = True) -> None:
         try:
             started = time.perf_counter()
             folder, index = entry["folder"], None
@@ -434,6 +436,8 @@ class WordIndexCache:
                 except Exception as exc:  # noqa: BLE001 - any damage means: rebuild
                     log.warning("word index cache %s unreadable (%s): rebuilding it from the "
                                 "database", folder, exc)
+            if index is None and not build:
+                return  # only `paperwire word-index` builds (search_word_index_builder)
             if index is None:
                 index = WordIndex.build(paper_rows(db))
                 log.info("word index: %d papers, %d terms, %.0f MB, built in %.1f s",
@@ -449,12 +453,12 @@ class WordIndexCache:
             entry["building"] = False
 
     def wait(self, db: Database, minimum: int, timeout: float = 3600.0,
-             cache_dir: Path | None = None) -> WordIndex | None:
+             cache_dir: Path | None = None, build: bool = True) -> WordIndex | None:
         """Start (if needed) and wait for the build: for benchmarks and tests."""
         self.allow_builds()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            index = self.get(db, minimum, cache_dir=cache_dir)
+            index = self.get(db, minimum, cache_dir=cache_dir, build=build)
             entry = self._entries[db.url]
             if index is not None or not entry["building"]:
                 return index or entry["index"]  # it may have finished just now
@@ -469,6 +473,15 @@ class WordIndexCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def build_and_save(db: Database, cache_dir: Path, rows: Iterable[tuple] | None = None
+                   ) -> tuple[WordIndex, Path]:
+    """Build the index now and save it where this database's processes look for it."""
+    index = WordIndex.build(rows if rows is not None else paper_rows(db))
+    folder = _folder(cache_dir, db)
+    index.save(folder)
+    return index, folder
 
 
 def _folder(cache_dir: Path | None, db: Database) -> Path | None:
