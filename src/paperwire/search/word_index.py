@@ -35,6 +35,7 @@ from ..store import Database
 from .fts import BM25_WEIGHTS
 from .vectors import day_number
 from .words import stems, tokens
+from .words import terms as text_terms
 
 log = logging.getLogger("paperwire.search")
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
@@ -239,7 +240,7 @@ class WordIndex:
                ) -> list[tuple[str, float]]:
         """The k best papers by bm25 over these query words (any of them), among `allowed`
         paper numbers (a boolean mask) if given; (id, score) best first."""
-        query_terms = list(dict.fromkeys(term for word in words for term in _terms_of(word)))
+        query_terms = list(dict.fromkeys(term for word in words for term in text_terms(word)))
         if not query_terms or k <= 0:
             return []
         with self._lock:
@@ -353,12 +354,6 @@ def _join(parts: list, dtype: type) -> np.ndarray:
         joined[at:at + len(part)] = part
         at += len(part)
     return joined
-
-
-def _terms_of(word: str) -> tuple[str, ...]:
-    found = tokens(word)
-    known = stems(found)
-    return tuple(term for token in found for term in known[token])
 
 
 # --- the per-process cache -----------------------------------------------------------------
