@@ -163,10 +163,10 @@ def _keyword(db: Database, config: Config | None, parsed: ParsedQuery, filters: 
              depth: int) -> list[tuple[str, float]]:
     """The in-process word index once the database is large and the index built; the
     database's own keyword search otherwise, and for phrases (the index has no positions)."""
-    minimum = config.search_word_index_min if config is not None else None
-    index = WORD_INDEXES.get(db, minimum, cache_dir=config.data_path,
-                             build=config.search_word_index_builder == "serve") \
-        if minimum is not None and not parsed.phrases else None
+    index = None
+    if config is not None and not parsed.phrases:
+        index = WORD_INDEXES.get(db, config.search_word_index_min, cache_dir=config.data_path,
+                                 build=config.search_word_index_builder == "serve")
     if index is not None:
         return index.search(parsed.ranked_words(), depth, _allowed(db, index, filters))
     with db.read() as connection:
