@@ -51,25 +51,15 @@ def _parse_str(raw: str) -> str:
     return str(raw)
 
 
-def _parse_log_format(raw: str) -> str:
-    value = str(raw).strip().lower()
-    if value not in {"text", "json"}:
-        raise ValueError(f"expected 'text' or 'json', got {raw!r}")
-    return value
-
-
-def _parse_fusion(raw: str) -> str:
-    value = str(raw).strip().lower()
-    if value not in {"convex", "rrf"}:
-        raise ValueError(f"expected 'convex' or 'rrf', got {raw!r}")
-    return value
-
-
-def _parse_builder(raw: str) -> str:
-    value = str(raw).strip().lower()
-    if value not in {"serve", "command"}:
-        raise ValueError(f"expected 'serve' or 'command', got {raw!r}")
-    return value
+def _one_of(*allowed: str) -> Callable[[str], str]:
+    """A parser for a setting that takes one of a few words."""
+    def parse(raw: str) -> str:
+        value = str(raw).strip().lower()
+        if value not in allowed:
+            names = [repr(a) for a in allowed]
+            raise ValueError(f"expected {', '.join(names[:-1])} or {names[-1]}, got {raw!r}")
+        return value
+    return parse
 
 
 def _parse_share(raw: str) -> float:
@@ -97,25 +87,18 @@ def _parse_smtp_url(raw: str) -> str:
     return value
 
 
-def _parse_vector_backend(raw: str) -> str:
-    value = str(raw).strip().lower()
-    if value not in {"auto", "pgvector", "in-process"}:
-        raise ValueError(f"expected 'auto', 'pgvector' or 'in-process', got {raw!r}")
-    return value
-
-
 PARSERS: dict[str, Callable[[str], Any]] = {
-    "vector_backend": _parse_vector_backend,
+    "vector_backend": _one_of("auto", "pgvector", "in-process"),
     "smtp_url": _parse_smtp_url,
     "rate": _parse_rate,
     "str": _parse_str,
     "bool": _parse_bool,
     "int": _parse_positive_int,
     "float": _parse_non_negative_float,
-    "log_format": _parse_log_format,
-    "fusion": _parse_fusion,
+    "log_format": _one_of("text", "json"),
+    "fusion": _one_of("convex", "rrf"),
     "share": _parse_share,
-    "builder": _parse_builder,
+    "builder": _one_of("serve", "command"),
 }
 
 
