@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/scale.py [--papers 2700000] [--backends sqlite,postgresql]
                                     [--pg URL] [--duration 10] [--work DIR] [--reuse]
-                                    [--no-search | --keyword-only] [--json]
+                                    [--no-search | --keyword-only | --load-only]
+                                    [--word-index serve|command] [--json]
 
 For each database, from empty:
 1. Load: the real Hugging Face daily-papers data (9,877 papers with their listed days, so
@@ -16,6 +17,11 @@ For each database, from empty:
    processes, one wrk per process runs at the same time and the rates are summed.
    /healthz on the same server in the same run is the baseline for each rate. The
    response cache is off (web_cache_seconds=0): every request computes its answer.
+
+The word index (keyword search past 200,000 papers) is built by the first web process in a
+background thread (--word-index serve, the default), or before the web processes start by
+`paperwire word-index` (--word-index command: its time and peak memory are reported, and
+the web processes only load it, as with search_word_index_builder = command).
 
 Every figure carries the load averages of the moment (the machine is shared); progress goes
 to stderr as it happens, and the report to --work as report-<time>.json as well as stdout.
@@ -245,8 +251,15 @@ def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
     if args.keyword_only:
         result["keyword_side_alone"] = keyword_timings(url, args.keyword_timeout)
         return result
+    if args.load_only:
+        return result
     days = listed_days(url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")}
+    data = folder / f"{label}-web"
+    if args.word_index == "command" and not args.no_search:
+        result["word_index_command"] = word_index_command(
+            {**env, "PAPERWIRE_DATABASE_URL": url, "PAPERWIRE_DATA_DIR": str(data)})
+        note(f"paperwire word-index: {result['word_index_command']}")
     result["web"] = []
     servers: list[Server] = []
     try:
@@ -254,13 +267,13 @@ def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
             while len(servers) < count:
                 # One data folder, as the processes of one machine share it: the first
                 # process's index caches (vectors, words) are read by the second.
-                data = folder / f"{label}-web"
                 env_node = {**env, "PAPERWIRE_DATABASE_URL": url, "PAPERWIRE_DATA_DIR": str(data),
                             "HOME": str(data), "PAPERWIRE_JOBS_ENABLED": "false",
                             "PAPERWIRE_DIGEST_JOBS_ENABLED": "false",
                             "PAPERWIRE_SECRET_KEY": "bench",
                             # Every request computes its answer: no reuse of a built one.
-                            "PAPERWIRE_WEB_CACHE_SECONDS": "0"}
+                            "PAPERWIRE_WEB_CACHE_SECONDS": "0",
+                            "PAPERWIRE_SEARCH_WORD_INDEX_BUILDER": args.word_index}
                 servers.append(Server(env_node))
                 if not args.no_search:
                     result.setdefault("index_build_seconds", []).append(
@@ -277,6 +290,22 @@ def run_backend(label: str, url: str, kaggle: Path, args: argparse.Namespace,
         for server in servers:
             stop(server)
     return result
+
+
+def word_index_command(env: dict) -> dict:
+    """`paperwire word-index --json` as an operator runs it; its wall time, and its peak
+    memory as the kernel measured it (the child's maximum resident set)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "paperwire", "word-index", "--json"],
+                               env=env, stdout=subprocess.PIPE)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"paperwire word-index failed: {status}")
+    report = json.loads(output)
+    return {"seconds": round(time.perf_counter() - started, 1), "papers": report["papers"],
+            "index_mb": report["memory_mb"], "peak_rss_mb": round(usage.ru_maxrss / 1024),
+            "load_average": load_average()}
 
 
 def stop(server: Server) -> None:
@@ -307,6 +336,11 @@ def main() -> None:
                         help="no web part: time the keyword side of search alone, in process")
     parser.add_argument("--keyword-timeout", type=int, default=30,
                         help="seconds at most per query with --keyword-only")
+    parser.add_argument("--load-only", action="store_true",
+                        help="load the databases and stop (a later run takes them with --reuse)")
+    parser.add_argument("--word-index", choices=("serve", "command"), default="serve",
+                        help="who builds the word index: the first web process (serve) or "
+                             "`paperwire word-index` before the web processes start (command)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -310,6 +310,9 @@ SETTINGS: list[Setting] = [
             "paused.", kind="int"),
     Setting("digest_claim_timeout_seconds", 300.0, "How old a claimed, unsent digest must be "
             "before another run takes it over (its run died).", kind="float"),
+    Setting("digest_skip_recheck_seconds", 3600.0, "A digest skipped for want of new papers is "
+            "composed again this often until its period ends (papers may arrive after the "
+            "send time); 0 never looks again.", kind="float"),
     Setting("digest_confirm_max_age", 7 * 86400, "Seconds a subscription confirmation link "
             "stays valid.", kind="int"),
     Setting("digest_link_max_age", 400 * 86400, "Seconds the preferences and unsubscribe links "

@@ -63,6 +63,99 @@ def test_next_period_sends_only_new_papers(papers, smtp, tmp_path):
     assert len(handler.received) == 1
 
 
+def _age_skipped_checks(db: Database, seconds: float) -> None:
+    with db.write() as connection:
+        connection.exec_driver_sql(
+            f"UPDATE digests SET heartbeat_at = heartbeat_at - {seconds} WHERE status = 'skipped'")
+
+
+def test_a_skipped_digest_is_looked_at_again_once_papers_arrive(papers, smtp, tmp_path):
+    """Papers harvested after the send time still reach the reader the same period: a
+    skipped digest is composed again once per recheck interval, and sent once."""
+    from datetime import timedelta
+
+    handler, port = smtp
+    config = make_config(tmp_path, port, digest_skip_recheck_seconds=3600)
+    add(papers, config, "reader@example.org")
+    run_digests(papers, config, period_date=PERIOD)
+    day_two = PERIOD + timedelta(days=1)
+    assert run_digests(papers, config, period_date=day_two).skipped == 1
+    with papers.write() as connection:  # as if new papers arrived: nothing sent yet
+        connection.exec_driver_sql("DELETE FROM sent_papers")
+    soon = run_digests(papers, config, period_date=day_two)
+    assert (soon.sent, soon.done_before) == (0, 1)  # checked under an hour ago: not yet
+    _age_skipped_checks(papers, 3601)
+    preview = run_digests(papers, config, period_date=day_two, dry_run=True)
+    assert [d["status"] for d in preview.digests] == ["would send"]
+    later = run_digests(papers, config, period_date=day_two)
+    assert (later.sent, later.busy) == (1, 0)
+    assert run_digests(papers, config, period_date=day_two).done_before == 1
+    assert len(handler.to("reader@example.org")) == 2  # day one's and day two's, once each
+    with papers.read() as connection:
+        statuses = [row[0] for row in connection.exec_driver_sql(
+            "SELECT status FROM digests ORDER BY period")]
+    assert statuses == ["sent", "sent"]
+
+
+def test_a_skipped_digest_still_empty_waits_another_interval(papers, smtp, tmp_path):
+    from datetime import timedelta
+
+    _, port = smtp
+    config = make_config(tmp_path, port, digest_skip_recheck_seconds=3600)
+    add(papers, config, "reader@example.org")
+    run_digests(papers, config, period_date=PERIOD)
+    day_two = PERIOD + timedelta(days=1)
+    run_digests(papers, config, period_date=day_two)
+    _age_skipped_checks(papers, 3601)
+    checked = run_digests(papers, config, period_date=day_two)
+    assert (checked.sent, checked.done_before) == (0, 1)
+    with papers.read() as connection:
+        row = connection.exec_driver_sql(
+            "SELECT status, heartbeat_at FROM digests WHERE status = 'skipped'").one()
+    assert row.status == "skipped" and row.heartbeat_at > time.time() - 60  # looked at now
+
+
+def test_only_one_run_reopens_a_skipped_digest(papers, smtp, tmp_path):
+    from datetime import timedelta
+
+    from paperwire.store import digests
+
+    _, port = smtp
+    config = make_config(tmp_path, port)
+    subscriber_id = add(papers, config, "reader@example.org")
+    run_digests(papers, config, period_date=PERIOD)
+    day_two = PERIOD + timedelta(days=1)
+    run_digests(papers, config, period_date=day_two)
+    with papers.read() as connection:
+        rows = digests.existing(connection, {subscriber_id: day_two.isoformat()})
+    row = rows[subscriber_id]
+    assert row.status == "skipped"
+    with papers.write() as connection:
+        assert digests.reopen_skipped(connection, row, [["2502.00001", "trending", False]],
+                                      run="first", now=time.time(), run_id=None)
+        assert not digests.reopen_skipped(connection, row, [], run="second", now=time.time(),
+                                          run_id=None)
+    with papers.read() as connection:
+        again = digests.existing(connection, {subscriber_id: day_two.isoformat()})
+    assert (again[subscriber_id].status, again[subscriber_id].claimed_by) == ("claimed", "first")
+
+
+def test_no_recheck_when_the_setting_is_zero(papers, smtp, tmp_path):
+    from datetime import timedelta
+
+    handler, port = smtp
+    config = make_config(tmp_path, port, digest_skip_recheck_seconds=0)
+    add(papers, config, "reader@example.org")
+    run_digests(papers, config, period_date=PERIOD)
+    day_two = PERIOD + timedelta(days=1)
+    run_digests(papers, config, period_date=day_two)
+    with papers.write() as connection:
+        connection.exec_driver_sql("DELETE FROM sent_papers")
+    _age_skipped_checks(papers, 10 ** 6)
+    assert run_digests(papers, config, period_date=day_two).done_before == 1
+    assert len(handler.to("reader@example.org")) == 1
+
+
 def test_temporary_failures_are_retried(papers, smtp, tmp_path):
     handler, port = smtp
     handler.fail_first["slow@example.org"] = (2, "451 4.3.0 try again later")

@@ -96,6 +96,7 @@ def test_word_index_command_builds_what_web_processes_load(cli_env, model_cache)
     db = _prepared(cli_env, model_cache)
     made = json.loads(run_cli("word-index", "--json", env=cli_env, check=True).stdout)
     assert made["papers"] == len(CORPUS) and made["terms"] > 10
+    assert made["peak_memory_mb"] > 10  # a Python process with numpy loaded, at least
     assert (Path(made["folder"]) / "postings.npy").exists()
     config = load_config({"data_dir": cli_env["PAPERWIRE_DATA_DIR"]}, environ={})
     fresh_folder = Path(made["folder"])

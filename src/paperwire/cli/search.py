@@ -141,6 +141,7 @@ def word_index_command(app: AppContext, as_json: bool) -> None:
     (set search_word_index_builder = command so that they never build it); each one takes
     in the papers changed since. Run it again to refresh a large delta.
     """
+    import resource
     import time
 
     from sqlalchemy import text
@@ -160,12 +161,15 @@ def word_index_command(app: AppContext, as_json: bool) -> None:
         index, folder = build_and_save(db, app.config.data_path, counted())
     report = {"papers": len(index), "terms": len(index.vocabulary),
               "memory_mb": round(index.memory_bytes() / 2**20, 1),
-              "seconds": round(time.perf_counter() - started, 1), "folder": str(folder)}
+              "seconds": round(time.perf_counter() - started, 1), "folder": str(folder),
+              # The build's peak, for sizing the machine that runs it (KiB on Linux).
+              "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
     if as_json:
         emit_json(report)
     else:
         stdout.print(f"word index: {report['papers']:,} papers, {report['terms']:,} terms, "
-                     f"{report['memory_mb']} MB, saved to {folder} in {report['seconds']} s",
+                     f"{report['memory_mb']} MB, saved to {folder} in {report['seconds']} s "
+                     f"(peak memory {report['peak_memory_mb']:,} MB)",
                      markup=False)
 
 

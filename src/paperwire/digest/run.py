@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -243,19 +243,24 @@ def _batch(run: DigestRun, batch: list[_Due], sender: Sender | None, report: Run
            run_id: int | None) -> None:
     db, config = run.db, run.config
     started = time.perf_counter()
+    now = time.time()
     with db.read() as connection:
         before = digests.existing(connection, {d.subscriber.id: d.period for d in batch})
         pool_ids = {card.id for d in batch for card in run.composer.pool(d.period).cards}
         sent_before = digests.already_sent(connection, [d.subscriber.id for d in batch],
                                            list(pool_ids))
+    recheck = _due_for_recheck(before.values(), config.digest_skip_recheck_seconds, now)
     run.composer.prepare([(item.period, item.preferences) for item in batch
-                          if before.get(item.subscriber.id) is None])
+                          if before.get(item.subscriber.id) is None
+                          or item.subscriber.id in recheck])
     to_send: list[Digest] = []
     skipped: list[Digest] = []
     takeovers: list[tuple[digests.DigestRow, _Due]] = []
+    reopened: list[tuple[digests.DigestRow, Digest]] = []  # skipped before, papers now
+    still_empty: list[digests.DigestRow] = []
     for item in batch:
         row = before.get(item.subscriber.id)
-        if row is not None:
+        if row is not None and item.subscriber.id not in recheck:
             if row.status in digests.FINAL:
                 report.done_before += 1
             else:
@@ -264,20 +269,25 @@ def _batch(run: DigestRun, batch: list[_Due], sender: Sender | None, report: Run
         digest = run.composer.compose(item.subscriber.id, item.subscriber.email,
                                       item.preferences, item.period,
                                       sent_before.get(item.subscriber.id, frozenset()))
-        if digest.empty:
+        if row is not None:  # a skipped digest looked at again
+            if digest.empty:
+                still_empty.append(row)
+                report.done_before += 1
+            else:
+                reopened.append((row, digest))
+        elif digest.empty:
             skipped.append(digest)
         else:
             to_send.append(digest)
-    now = time.time()
     stale_before = now - config.digest_claim_timeout_seconds
     claimed: list[tuple[Digest, int | None]] = []  # (digest, its row)
     if run.dry_run:
-        claimed = [(digest, None) for digest in to_send]
+        claimed = [(digest, None) for digest in to_send + [d for _, d in reopened]]
         report.skipped += len(skipped)
     else:
         wanted = [(d.subscriber_id, d.period, status,
                    digest_message_id(config, d.subscriber_id, d.email, d.period),
-                   [[p.card.id, p.reason, p.personal] for p in d.papers])
+                   _listed(d))
                   for status, group in (("skipped", skipped), ("claimed", to_send))
                   for d in group]
         with db.write() as connection:
@@ -292,6 +302,13 @@ def _batch(run: DigestRun, batch: list[_Due], sender: Sender | None, report: Run
                     report.taken_over += 1
                 else:
                     report.busy += 1
+            for row, digest in reopened:
+                if digests.reopen_skipped(connection, row, _listed(digest), run=run.owner,
+                                          now=now, run_id=run_id):
+                    claimed.append((digest, row.id))
+                else:
+                    report.busy += 1
+            digests.mark_rechecked(connection, still_empty, now)
     report.compose_seconds += time.perf_counter() - started
     started = time.perf_counter()
     if run.dry_run or sender is None:
@@ -305,6 +322,19 @@ def _batch(run: DigestRun, batch: list[_Due], sender: Sender | None, report: Run
                 setattr(report, outcome.status, getattr(report, outcome.status) + 1)
                 report.digests.append(_summary(digest, outcome.status))
     report.deliver_seconds += time.perf_counter() - started
+
+
+def _listed(digest: Digest) -> list[list]:
+    """What a digest row stores of its papers: [paper id, reason, personal] in order."""
+    return [[p.card.id, p.reason, p.personal] for p in digest.papers]
+
+
+def _due_for_recheck(rows: Iterable[digests.DigestRow], every: float, now: float) -> set[int]:
+    """Subscribers whose skipped digest was last looked at `every` seconds ago or more."""
+    if every <= 0:
+        return set()
+    return {row.subscriber_id for row in rows
+            if row.status == "skipped" and now - (row.heartbeat_at or 0) >= every}
 
 
 @contextmanager

@@ -4,8 +4,10 @@ A run claims a digest by inserting its row (`INSERT … ON CONFLICT DO NOTHING`:
 key decides between concurrent runs, on SQLite and PostgreSQL alike), sends it, then marks
 it sent in its own transaction. A claim whose heartbeat is older than the claim timeout
 belonged to a run that died; another run takes it over by compare-and-set on
-(claimed_by, heartbeat_at) and resends it with the same Message-ID. `sent_papers`
-remembers every paper mailed to a subscriber, so none is sent twice.
+(claimed_by, heartbeat_at) and resends it with the same Message-ID. A skipped digest
+(nothing new then) keeps its check time in heartbeat_at: a later run of the same period
+looks again once it is old enough, and claims it the same way if papers arrived since.
+`sent_papers` remembers every paper mailed to a subscriber, so none is sent twice.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from .subscribers import now_text
 
-FINAL = ("sent", "bounced", "skipped")  # a digest in one of these is never sent again
+FINAL = ("sent", "bounced", "skipped")  # never sent again (a skipped one may be re-checked)
 
 
 @dataclass
@@ -97,6 +99,30 @@ def take_over(connection: Connection, row: DigestRow, *, run: str, now: float,
         {"run": run, "now": now, "id": row.id, "status": row.status, "old_run": row.claimed_by,
          "old_beat": row.heartbeat_at, "run_id": run_id}).rowcount
     return changed == 1
+
+
+def reopen_skipped(connection: Connection, row: DigestRow, papers: Sequence, *, run: str,
+                   now: float, run_id: int | None) -> bool:
+    """Claim a skipped digest that now has papers, by compare-and-set on its check time:
+    of two runs re-checking it at once, one wins."""
+    changed = connection.execute(text(
+        "UPDATE digests SET status = 'claimed', claimed_by = :run, heartbeat_at = :now, "
+        "run_id = :run_id, papers = :papers WHERE id = :id AND status = 'skipped' "
+        "AND COALESCE(heartbeat_at, -1) = :old_beat"),
+        {"run": run, "now": now, "run_id": run_id, "id": row.id,
+         "papers": orjson.dumps([list(p) for p in papers]).decode(),
+         "old_beat": -1 if row.heartbeat_at is None else row.heartbeat_at}).rowcount
+    return changed == 1
+
+
+def mark_rechecked(connection: Connection, rows: Iterable[DigestRow], now: float) -> None:
+    """Still nothing new: the next look is one recheck interval from now."""
+    for row in rows:
+        connection.execute(text(
+            "UPDATE digests SET heartbeat_at = :now WHERE id = :id AND status = 'skipped' "
+            "AND COALESCE(heartbeat_at, -1) = :old_beat"),
+            {"now": now, "id": row.id,
+             "old_beat": -1 if row.heartbeat_at is None else row.heartbeat_at})
 
 
 def heartbeat(connection: Connection, digest_ids: Iterable[int], run: str, now: float) -> None:
