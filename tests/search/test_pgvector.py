@@ -161,6 +161,53 @@ def test_filters_apply_inside_the_query(embedded: Database, config) -> None:  # 
     INDEXES.clear()
 
 
+def _dates(db: Database) -> tuple[dict, dict]:
+    with db.read() as connection:
+        papers = dict(connection.execute(text("SELECT id, published_at FROM papers")).all())
+        vectors = dict(connection.execute(text(
+            "SELECT paper_id, published_at FROM paper_embeddings")).all())
+    return papers, vectors
+
+
+def test_vectors_carry_their_papers_date_and_follow_it(embedded: Database, config) -> None:  # noqa: ANN001
+    """Date filters run on paper_embeddings.published_at (no join per HNSW candidate): it
+    is the paper's date on every row, and follows a changed date at once."""
+    papers, vectors = _dates(embedded)
+    assert vectors and all(vectors[i] == papers[i] for i in vectors)
+    request = SearchRequest("marsupial animals in Australia", mode="semantic", limit=5,
+                            since=date(2030, 1, 1))
+    assert ids(search(embedded, request, config)) == []
+    with embedded.write() as connection:
+        connection.execute(text("UPDATE papers SET published_at = '2030-02-01T00:00:00+00:00' "
+                                "WHERE id = '2503.00004'"))
+    assert _dates(embedded)[1]["2503.00004"] == "2030-02-01T00:00:00+00:00"
+    assert ids(search(embedded, request, config)) == ["2503.00004"]
+
+
+def test_date_filters_answer_the_same_with_and_without_the_join(embedded: Database,
+                                                                config) -> None:  # noqa: ANN001
+    dated = pgvector_for(embedded, config)
+    assert dated is not None and dated.dated
+    joined = PgVectorIndex(embedded, dated.model, dated.iterative_scan, dated=False)
+    for query in QUERIES:
+        vector = embedder_for(config).encode([query])[0]
+        for filters in (Filters(since=date(2025, 1, 1)), Filters(until=date(2025, 3, 1)),
+                        Filters(since=date(2025, 2, 1), until=date(2025, 3, 31)),
+                        Filters(since=date(2025, 1, 1), categories=["cs.CL"])):
+            assert dated.search(vector, 10, filters) == joined.search(vector, 10, filters)
+
+
+def test_an_older_install_gains_the_date_column_on_upgrade(embedded: Database) -> None:
+    with embedded.write() as connection:
+        storage.drop_publication_day(connection)
+        assert not storage.state(connection).dated
+    embedded.upgrade()
+    with embedded.read() as connection:
+        assert storage.state(connection).dated
+    papers, vectors = _dates(embedded)
+    assert len(vectors) == 46 and all(vectors[i] == papers[i] for i in vectors)
+
+
 def synthetic(db: Database, model: str, count: int, seed: int = 3) -> np.ndarray:
     """`count` papers with clustered unit vectors; every 50th is in category rare.x."""
     rng = np.random.default_rng(seed)
@@ -307,8 +354,8 @@ def test_db_current_says_where_semantic_search_runs(pgserver_url: str,
 def test_downgrade_removes_it_and_upgrade_brings_it_back(vdb: Database) -> None:
     with vdb.write() as connection:
         storage.uninstall(connection)
-        assert not storage.state(connection).ready
-    assert storage.ensure_pgvector(vdb).ready
+        assert not storage.state(connection).ready and not storage.state(connection).dated
+    assert storage.ensure_pgvector(vdb).ready and storage.ensure_pgvector(vdb).dated
     with vdb.read() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM pg_indexes WHERE indexname = "
                                        ":n"), {"n": storage.INDEX_NAME}).scalar_one() == 1

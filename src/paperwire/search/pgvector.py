@@ -32,6 +32,7 @@ class PgVectorIndex:
     db: Database
     model: str
     iterative_scan: bool
+    dated: bool = False  # paper_embeddings.published_at exists: dates need no join
 
     def has_vectors(self) -> bool:
         with self.db.read() as connection:
@@ -45,8 +46,12 @@ class PgVectorIndex:
         filters, best first."""
         if k <= 0:
             return []
-        where, params = (filters or Filters()).sql("p")
-        join = " JOIN papers p ON p.id = e.paper_id" if where else ""
+        filters = filters or Filters()
+        # Dates alone are checked on the embedding row the scan reads anyway; other
+        # filters need the paper (one join per candidate).
+        alias = "e" if self.dated and not filters.needs_sql else "p"
+        where, params = filters.sql(alias)
+        join = " JOIN papers p ON p.id = e.paper_id" if where and alias == "p" else ""
         conditions = " AND ".join(["e.model = :model", "e.embedding IS NOT NULL", *where])
         params.update(model=self.model, q=vector_literal(query), k=k)
         distance = "e.embedding <#> CAST(:q AS vector)"  # the negative inner product
@@ -130,7 +135,7 @@ def pgvector_for(db: Database, config: Config, model: str) -> PgVectorIndex | No
     current = STATES.get(db, wanted)
     if not current.ready:
         return None
-    return PgVectorIndex(db, model, current.iterative_scan)
+    return PgVectorIndex(db, model, current.iterative_scan, current.dated)
 
 
 def describe(db: Database, config: Config) -> str:
