@@ -225,6 +225,10 @@ SETTINGS: list[Setting] = [
             kind="rate"),
     Setting("rate_limit_submit", "20/3600", "Paper submissions per visitor: HITS/SECONDS.",
             kind="rate"),
+    Setting("rate_limit_claim", "10/3600", "Authorship claims per visitor: HITS/SECONDS. "
+            "Apart from submissions, and lower: an author can claim a sitting's worth of "
+            "papers, but a claim from an unknown address waits for an admin, so a flood "
+            "would bury the admin queue.", kind="rate"),
     # --- mail
     Setting("smtp_url", "", "SMTP server for outgoing mail, e.g. "
             "smtp://user:pass@host:587?starttls=true or smtps://user:pass@host:465 (add "

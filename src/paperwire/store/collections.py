@@ -59,6 +59,18 @@ def set_public(connection: Connection, collection_id: int, user_id: int, is_publ
         {"public": is_public, "id": collection_id, "user": user_id}).rowcount == 1
 
 
+def delete_collection(connection: Connection, collection_id: int, user_id: int) -> bool:
+    """The person's collection and its items; False if it is not theirs (or gone)."""
+    owned = {"id": collection_id, "user": user_id}
+    # Items first, by hand: a database whose foreign keys are off (SQLite without the
+    # pragma) would not cascade, and orphaned items would still count as saved papers.
+    connection.execute(text(
+        "DELETE FROM collection_items WHERE collection_id IN "
+        "(SELECT id FROM collections WHERE id = :id AND user_id = :user)"), owned)
+    return connection.execute(text(
+        "DELETE FROM collections WHERE id = :id AND user_id = :user"), owned).rowcount == 1
+
+
 def add_item(connection: Connection, collection_id: int, paper_id: str, now: str) -> bool:
     return connection.execute(text(
         "INSERT INTO collection_items (collection_id, paper_id, added_at) "

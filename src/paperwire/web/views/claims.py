@@ -15,7 +15,7 @@ from ..visitor import require_csrf
 router = APIRouter(include_in_schema=False)
 
 
-@router.post("/claims", dependencies=[Depends(require_csrf), Depends(limited("submit"))])
+@router.post("/claims", dependencies=[Depends(require_csrf), Depends(limited("claim"))])
 def claim_paper(request: Request, paper: str = Form(..., max_length=300),
                 user=Depends(require_user)) -> Response:  # noqa: ANN001
     db = request.app.state.db

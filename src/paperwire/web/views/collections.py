@@ -1,16 +1,18 @@
 """Collections: named lists of papers, private or public. A public one has a page and a
-feed (RSS, Atom, JSON Feed); a private one is seen by its owner only (404 to others)."""
+feed (RSS, Atom, JSON Feed); a private one is seen by its owner only (404 to others).
+Only the owner changes or deletes one."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from ... import feeds
 from ...community.clock import stamp
 from ...lists import Entry
 from ...store.collections import (
-    Collection, add_item, create_collection, get_collection, items, remove_item, set_public,
+    Collection, add_item, create_collection, delete_collection, get_collection, items,
+    remove_item, set_public,
 )
 from ...store.daily import ordered_cards
 from ...store.papers import get_paper
@@ -20,16 +22,21 @@ from ..visitor import require_csrf
 from .feeds import FEED_RESPONSES, _items, _response
 
 router = APIRouter(include_in_schema=False)
+MAX_ID = 2**31 - 1  # collections.id is a 32-bit integer on PostgreSQL
+NO_SUCH = "There is no such collection (or it is private)."
+
+
+def _lookup(connection, collection_id: int) -> Collection | None:  # noqa: ANN001
+    return get_collection(connection, collection_id) if 0 < collection_id <= MAX_ID else None
 
 
 def _visible(request: Request, collection_id: int) -> tuple[Collection, list]:
     user = current_user(request)
     with request.app.state.db.read() as connection:
-        collection = get_collection(connection, collection_id) if 0 < collection_id < 2**31 \
-            else None
+        collection = _lookup(connection, collection_id)
         if collection is None or not (collection.is_public or
                                       (user is not None and user.id == collection.user_id)):
-            raise HTTPException(404, "There is no such collection (or it is private).")
+            raise HTTPException(404, NO_SUCH)
         cards = ordered_cards(connection, [paper for paper, _ in items(connection, collection.id)])
     return collection, cards
 
@@ -48,7 +55,7 @@ def collection_page(request: Request, collection_id: int) -> Response:
 def collection_feed(request: Request, collection_id: int, fmt: params.FeedFormat) -> Response:
     collection, cards = _visible(request, collection_id)
     if not collection.is_public:
-        raise HTTPException(404, "There is no such collection (or it is private).")
+        raise HTTPException(404, NO_SUCH)
     base = request.app.state.site.base_url
     return _response(feeds.Feed(
         f"Paperwire: {collection.name} ({collection.owner})",
@@ -73,8 +80,10 @@ def create(request: Request, name: str = Form(..., min_length=1, max_length=100)
 
 
 def _own(connection, collection_id: int, user) -> Collection:  # noqa: ANN001
-    collection = get_collection(connection, collection_id)
-    if collection is None or collection.user_id != user.id:
+    collection = _lookup(connection, collection_id)
+    if collection is None:
+        raise HTTPException(404, NO_SUCH)
+    if collection.user_id != user.id:
         raise HTTPException(403, "That is not your collection.")
     return collection
 
@@ -101,3 +110,15 @@ def visibility(request: Request, collection_id: int, public: bool = Form(False),
         _own(connection, collection_id, user)
         set_public(connection, collection_id, user.id, public)
     return back(request, {}, f"/collections/{collection_id}")
+
+
+@router.post("/collections/{collection_id}/delete", dependencies=[Depends(require_csrf)])
+def delete(request: Request, collection_id: int, confirm: str = Form("", max_length=10),
+           user=Depends(require_user)) -> Response:  # noqa: ANN001
+    """The page's second button sends confirm=yes: a POST without it deletes nothing."""
+    with request.app.state.db.write() as connection:
+        _own(connection, collection_id, user)
+        if confirm != "yes":
+            raise HTTPException(422, "Press “Yes, delete it” to confirm the deletion.")
+        delete_collection(connection, collection_id, user.id)
+    return RedirectResponse("/account#collections", status_code=303)
