@@ -63,6 +63,17 @@ def test_next_period_sends_only_new_papers(papers, smtp, tmp_path):
     assert len(handler.received) == 1
 
 
+def _skipped_on_day_two(db: Database, config) -> tuple[int, object]:  # noqa: ANN001
+    """A reader sent day one's digest; day two has nothing new, so it is skipped."""
+    from datetime import timedelta
+
+    subscriber_id = add(db, config, "reader@example.org")
+    run_digests(db, config, period_date=PERIOD)
+    day_two = PERIOD + timedelta(days=1)
+    assert run_digests(db, config, period_date=day_two).skipped == 1
+    return subscriber_id, day_two
+
+
 def _age_skipped_checks(db: Database, seconds: float) -> None:
     with db.write() as connection:
         connection.exec_driver_sql(
@@ -72,14 +83,9 @@ def _age_skipped_checks(db: Database, seconds: float) -> None:
 def test_a_skipped_digest_is_looked_at_again_once_papers_arrive(papers, smtp, tmp_path):
     """Papers harvested after the send time still reach the reader the same period: a
     skipped digest is composed again once per recheck interval, and sent once."""
-    from datetime import timedelta
-
     handler, port = smtp
     config = make_config(tmp_path, port, digest_skip_recheck_seconds=3600)
-    add(papers, config, "reader@example.org")
-    run_digests(papers, config, period_date=PERIOD)
-    day_two = PERIOD + timedelta(days=1)
-    assert run_digests(papers, config, period_date=day_two).skipped == 1
+    _, day_two = _skipped_on_day_two(papers, config)
     with papers.write() as connection:  # as if new papers arrived: nothing sent yet
         connection.exec_driver_sql("DELETE FROM sent_papers")
     soon = run_digests(papers, config, period_date=day_two)
@@ -98,14 +104,9 @@ def test_a_skipped_digest_is_looked_at_again_once_papers_arrive(papers, smtp, tm
 
 
 def test_a_skipped_digest_still_empty_waits_another_interval(papers, smtp, tmp_path):
-    from datetime import timedelta
-
     _, port = smtp
     config = make_config(tmp_path, port, digest_skip_recheck_seconds=3600)
-    add(papers, config, "reader@example.org")
-    run_digests(papers, config, period_date=PERIOD)
-    day_two = PERIOD + timedelta(days=1)
-    run_digests(papers, config, period_date=day_two)
+    _, day_two = _skipped_on_day_two(papers, config)
     _age_skipped_checks(papers, 3601)
     checked = run_digests(papers, config, period_date=day_two)
     assert (checked.sent, checked.done_before) == (0, 1)
@@ -116,16 +117,11 @@ def test_a_skipped_digest_still_empty_waits_another_interval(papers, smtp, tmp_p
 
 
 def test_only_one_run_reopens_a_skipped_digest(papers, smtp, tmp_path):
-    from datetime import timedelta
-
     from paperwire.store import digests
 
     _, port = smtp
     config = make_config(tmp_path, port)
-    subscriber_id = add(papers, config, "reader@example.org")
-    run_digests(papers, config, period_date=PERIOD)
-    day_two = PERIOD + timedelta(days=1)
-    run_digests(papers, config, period_date=day_two)
+    subscriber_id, day_two = _skipped_on_day_two(papers, config)
     with papers.read() as connection:
         rows = digests.existing(connection, {subscriber_id: day_two.isoformat()})
     row = rows[subscriber_id]
@@ -141,14 +137,9 @@ def test_only_one_run_reopens_a_skipped_digest(papers, smtp, tmp_path):
 
 
 def test_no_recheck_when_the_setting_is_zero(papers, smtp, tmp_path):
-    from datetime import timedelta
-
     handler, port = smtp
     config = make_config(tmp_path, port, digest_skip_recheck_seconds=0)
-    add(papers, config, "reader@example.org")
-    run_digests(papers, config, period_date=PERIOD)
-    day_two = PERIOD + timedelta(days=1)
-    run_digests(papers, config, period_date=day_two)
+    _, day_two = _skipped_on_day_two(papers, config)
     with papers.write() as connection:
         connection.exec_driver_sql("DELETE FROM sent_papers")
     _age_skipped_checks(papers, 10 ** 6)
