@@ -83,7 +83,7 @@ class WordIndex:
         index = cls()
         started = datetime.now(timezone.utc)
         vocabulary = index.vocabulary
-        pair_docs, pair_terms, pair_weights, lengths = [], [], [], []
+        pair_counts, pair_terms, pair_weights, lengths = [], [], [], []
         days: list[int] = []
         batch: list[tuple] = []
 
@@ -105,7 +105,8 @@ class WordIndex:
             # One (paper, term) pair per distinct term in a paper: weighted frequencies.
             keys = (np.asarray(docs, dtype=np.int64) << 32) | np.asarray(terms, dtype=np.int64)
             unique, inverse = np.unique(keys, return_inverse=True)
-            pair_docs.append((unique >> 32).astype(np.int32))
+            # Pairs come paper by paper: a count per paper stands for 4 bytes per pair.
+            pair_counts.append(np.bincount((unique >> 32) - base, minlength=len(batch)))
             pair_terms.append((unique & 0xFFFFFFFF).astype(np.int32))
             pair_weights.append(np.bincount(inverse, weights=weights).astype(np.float32))
             batch.clear()
@@ -124,17 +125,23 @@ class WordIndex:
         index.live = np.ones(len(index.ids), dtype=bool)
         if _settled(index.watermark, started):  # read after its second settled
             index.at_watermark = None
-        index._finish(pair_docs, pair_terms, pair_weights, np.asarray(lengths, dtype=np.float32))
+        index._finish(pair_counts, pair_terms, pair_weights,
+                      np.asarray(lengths, dtype=np.float32))
         return index
 
-    def _finish(self, pair_docs: list, pair_terms: list, pair_weights: list,
+    def _finish(self, pair_counts: list, pair_terms: list, pair_weights: list,
                 lengths: np.ndarray) -> None:
         """The batches' (paper, term, weighted frequency) pairs into postings by term, best
         impact first. Memory matters at millions of papers (a few hundred million pairs):
-        each array is joined while its batches are dropped, impacts are computed in float32
+        each array is joined while its batches are dropped, a pair's paper is found from
+        the per-paper counts (no paper number per pair), impacts are computed in float32
         pieces, and the sort runs over slices of the vocabulary, writing into the final
         arrays, so the peak stays near twice the pairs' own size."""
-        docs = _join(pair_docs, np.int32)
+        starts = np.concatenate([[0], np.cumsum(_join(pair_counts, np.int64))])
+
+        def paper_of(pairs: np.ndarray) -> np.ndarray:
+            return (np.searchsorted(starts, pairs, side="right") - 1).astype(np.int32)
+
         terms = _join(pair_terms, np.int32)
         frequency = _join(pair_weights, np.float32)
         self.papers = len(self.ids)
@@ -146,7 +153,8 @@ class WordIndex:
         for start in range(0, len(terms), 1 << 23):
             part = slice(start, start + (1 << 23))
             tf = frequency[part]
-            impacts[part] = idf[terms[part]] * tf * np.float32(K1 + 1) / (tf + norm[docs[part]])
+            papers = paper_of(np.arange(part.start, min(part.stop, len(terms))))
+            impacts[part] = idf[terms[part]] * tf * np.float32(K1 + 1) / (tf + norm[papers])
         del frequency
         # Words in half the papers or more score next to nothing (FTS5 clamps their idf to
         # 1e-6): only their best WEIGHTLESS_KEPT postings are kept ("the", "we", "of" are a
@@ -157,7 +165,7 @@ class WordIndex:
         self.offsets = np.concatenate([[0], np.cumsum(kept)]).astype(np.int64)
         self.postings = np.empty(int(self.offsets[-1]), dtype=np.int32)
         self.impacts = np.empty(int(self.offsets[-1]), dtype=np.float32)
-        bounds = np.searchsorted(np.cumsum(counts), np.linspace(0, len(terms), 9)[1:-1],
+        bounds = np.searchsorted(np.cumsum(counts), np.linspace(0, len(terms), 17)[1:-1],
                                  side="right")
         for low, high in zip(np.r_[0, bounds], np.r_[bounds, len(counts)]):
             if low >= high:
@@ -168,7 +176,7 @@ class WordIndex:
             place = np.arange(len(chosen)) - np.repeat(np.cumsum(group) - group, group)
             chosen = chosen[place < np.repeat(kept[low:high], group)]
             span = slice(int(self.offsets[low]), int(self.offsets[high]))
-            self.postings[span] = docs[chosen]
+            self.postings[span] = paper_of(chosen)
             self.impacts[span] = impacts[chosen]
 
     def _idf(self, frequency: np.ndarray) -> np.ndarray:
