@@ -67,6 +67,8 @@ def test_copy_moves_everything_and_verifies(source, empty_target):
     by_name = {t.name: t for t in report.tables}
     assert by_name["papers"].target_rows == by_name["papers"].source_rows > 100
     assert by_name["rate_limits"].target_rows == 1
+    # The author index (migration 0012) travels like any table, verified the same way.
+    assert by_name["paper_authors"].target_rows == by_name["paper_authors"].source_rows > 100
     assert [tuple(r) for r in _papers(empty_target)] == [tuple(r) for r in _papers(source)]
     assert seen[-1][1] == seen[-1][2]  # progress reaches each table's total
     # The target's own keyword index covers the copied papers.

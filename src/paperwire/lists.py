@@ -1,6 +1,6 @@
 """The lists people browse: a period's daily papers, the trending papers, a category's
-newest papers, each sorted and paged. The web pages, the JSON API and the feeds all read
-these, and so can any Python caller.
+newest papers, an author's papers, each sorted and paged. The web pages, the JSON API and
+the feeds all read these, and so can any Python caller.
 """
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
+from .author_keys import author_key
 from .periods import Period
 from .rank import trending as trending_score
-from .store import Database
+from .store import Database, paper_authors
 from .store.daily import (
     ListedPaper, PaperCard, latest_day, listed_in, newest_in_category, ordered_cards,
 )
@@ -128,6 +129,35 @@ def category(db: Database, name: str, *, limit: int = 50, offset: int = 0) -> Pa
         ids, total = newest_in_category(connection, name, limit=limit, offset=offset)
         entries = [Entry(card) for card in ordered_cards(connection, ids)]
     return PaperList(entries, total, offset, limit)
+
+
+@dataclass
+class AuthorPapers(PaperList):
+    """An author's papers, newest first; `first` and `last` are their publication days."""
+
+    name: str = ""  # as written on their newest paper
+    key: str = ""
+
+
+def by_author(db: Database, name: str, *, limit: int = 50, offset: int = 0
+              ) -> AuthorPapers | None:
+    """The papers of the author written `name` (matched by paperwire.author_keys), newest
+    publication first; None when there are none."""
+    key = author_key(name)
+    if not key:
+        return None
+    with db.read() as connection:
+        found = paper_authors.summary(connection, key)
+        if found is None:
+            return None
+        ids = paper_authors.newest_papers(connection, key, limit=limit, offset=offset)
+        entries = [Entry(card) for card in ordered_cards(connection, ids)]
+    return AuthorPapers(entries, found.papers, offset, limit, _day(found.first_published),
+                        _day(found.last_published), name=found.name, key=key)
+
+
+def _day(value: str | None) -> date | None:
+    return parse_moment(value).date() if value else None
 
 
 def _ranked(listed: list[ListedPaper], reference: datetime, gravity: float,

@@ -39,7 +39,8 @@ def api_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 # positive_data_acceptance is left out on purpose: the schema's patterns admit strings such
 # as 2025-02-30 or 2025-W53, which are well-formed but no date, and get a 422 that says so.
-OPERATIONS = ["GET /api/daily_papers", "GET /api/papers/search", "GET /api/papers/{paper_id}",
+OPERATIONS = ["GET /api/daily_papers", "GET /api/authors/{name}", "GET /api/papers/search",
+              "GET /api/papers/{paper_id}",
               "GET /api/papers/{paper_id}/similar", "GET /healthz", "GET /readyz", "GET /feeds/daily.{fmt}",
               "GET /feeds/trending.{fmt}", "GET /feeds/category/{category}.{fmt}",
               "GET /feeds/search.{fmt}"]

@@ -1,4 +1,5 @@
-"""Papers, stored one row each, plus the category and day-listing rows that index them."""
+"""Papers, stored one row each, plus the category, author and day-listing rows that index
+them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Connection, Row
 
 from .. import ids
 from ..records import Listing, PaperRecord, Version
+from . import paper_authors
 from .bulk import insert_rows, placeholders
 
 PAPER_COLUMNS = (
@@ -64,6 +66,8 @@ def _versions_json(versions: list[Version]) -> str:
 # JSON-able lists, so parser processes can hand papers to the writer cheaply.
 RECORD_COLUMNS = PAPER_COLUMNS[:-2]
 _CATEGORIES_AT = RECORD_COLUMNS.index("categories")
+_AUTHORS_AT = RECORD_COLUMNS.index("authors")
+_PUBLISHED_AT = RECORD_COLUMNS.index("published_at")
 
 
 def encode_paper(record: PaperRecord) -> list:
@@ -105,15 +109,18 @@ def _category_rows(key: str, categories: list[str]) -> list[tuple]:
 
 def insert_papers(connection: Connection, papers: Sequence[list], now: str) -> None:
     """Insert new papers, given encoded (see encode_paper)."""
-    rows, categories, listings = [], [], []
+    rows, categories, authors, listings = [], [], [], []
     width = len(RECORD_COLUMNS)
     for encoded in papers:
         key = encoded[0]
         rows.append((*encoded[:width], now, now))
         categories += _category_rows(key, encoded[_CATEGORIES_AT].split())
+        authors += paper_authors.author_rows(key, orjson.loads(encoded[_AUTHORS_AT]),
+                                             encoded[_PUBLISHED_AT])
         listings += [(day, key, source, by, at) for day, source, by, at in encoded[width]]
     insert_rows(connection, "papers", PAPER_COLUMNS, rows)
     insert_rows(connection, "paper_categories", CATEGORY_COLUMNS, categories)
+    paper_authors.insert(connection, authors)
     insert_rows(connection, "day_listings", LISTING_COLUMNS, listings)
 
 
@@ -125,6 +132,7 @@ def replace_papers(connection: Connection, changes: Sequence[tuple[PaperRecord, 
     assignments = ", ".join(f"{c} = :{c}" for c in _UPDATED_COLUMNS)
     params = []
     stale_categories, fresh_categories, fresh_listings = [], [], []
+    stale_authors, fresh_authors = [], []
     for old, new in changes:
         key = new.key
         row = dict(zip(RECORD_COLUMNS, encode_paper(new)), changed_at=now)
@@ -132,6 +140,9 @@ def replace_papers(connection: Connection, changes: Sequence[tuple[PaperRecord, 
         if old.categories != new.categories:
             stale_categories += [(category, key) for category in old.categories]
             fresh_categories += _category_rows(key, new.categories)
+        if old.authors != new.authors or old.published != new.published:
+            stale_authors += paper_authors.author_rows(key, old.authors, old.published)
+            fresh_authors += paper_authors.author_rows(key, new.authors, new.published)
         known = {(x.day, x.source) for x in old.listings}
         fresh_listings += [(x.day, key, x.source, x.submitted_by, x.submitted_at)
                            for x in new.listings if (x.day, x.source) not in known]
@@ -149,6 +160,8 @@ def replace_papers(connection: Connection, changes: Sequence[tuple[PaperRecord, 
             f"DELETE FROM paper_categories WHERE category = {placeholders(connection, 1)} "
             f"AND paper_id = {placeholders(connection, 1)}", stale_categories)
     insert_rows(connection, "paper_categories", CATEGORY_COLUMNS, fresh_categories)
+    paper_authors.delete(connection, stale_authors)
+    paper_authors.insert(connection, fresh_authors)
     insert_rows(connection, "day_listings", LISTING_COLUMNS, fresh_listings)
 
 

@@ -24,11 +24,11 @@ from .security import SecurityHeaders
 from .visitor import VisitorMiddleware
 from .metrics import Metrics, MetricsMiddleware
 from .views import (
-    about, account, admin, api, category, claims, collections, comments, daily, feeds, health,
-    foryou, metrics, paper, search, submissions, subscriptions, trending, votes,
+    about, account, admin, api, author, category, claims, collections, comments, daily, feeds,
+    health, foryou, metrics, paper, search, submissions, subscriptions, trending, votes,
 )
 
-VIEWS = (health, metrics, daily, trending, category, search, paper, api, feeds,
+VIEWS = (health, metrics, daily, trending, category, author, search, paper, api, feeds,
          account, votes, comments, submissions, claims, collections, admin, about, subscriptions,
          foryou)
 

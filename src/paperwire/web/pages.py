@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from .. import latex
+from ..author_keys import author_key
 from ..lists import parse_moment
 from ..rank.trending import compact
 from .visitor import CSRF_PLACEHOLDER
@@ -23,6 +24,12 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def paper_url(paper_id: str) -> str:
     return "/papers/" + quote(paper_id, safe="/:")
+
+
+def author_url(name: str) -> str:
+    """An author page's address: every character that is not a plain letter or digit is
+    escaped, so a name with "/" or "?" stays one path segment."""
+    return "/authors/" + quote(name, safe="")
 
 
 def with_query(path: str, **params: Any) -> str:
@@ -44,6 +51,21 @@ def author_list(authors: list[str], shown: int = 4) -> str:
     return ", ".join(authors[:shown]) + f" and {len(authors) - shown} more"
 
 
+def author_line(names: list[str], shown: int = 4, current: str | None = None
+                ) -> tuple[list[tuple[str, bool, bool]], int]:
+    """The names a list shows as (name, is it the author whose page this is (key
+    `current`), are names skipped before it), and how many are left out. That author is
+    shown even when they stand past the first `shown`."""
+    picked = list(range(min(shown, len(names))))
+    if current:
+        mine = next((i for i, n in enumerate(names) if author_key(n) == current), None)
+        if mine is not None and mine >= shown:
+            picked.append(mine)
+    items = [(names[i], bool(current) and author_key(names[i]) == current,
+              n > 0 and i != picked[n - 1] + 1) for n, i in enumerate(picked)]
+    return items, len(names) - len(picked)
+
+
 def _static_version() -> str:
     digest = hashlib.blake2b(digest_size=6)
     for path in sorted(STATIC_DIR.iterdir()):
@@ -60,7 +82,9 @@ class Pages:
             undefined=jinja2.StrictUndefined, auto_reload=False)
         version = _static_version()
         self.env.globals.update(
-            site_name=site_name, paper_url=paper_url, with_query=with_query,
+            site_name=site_name, paper_url=paper_url, author_url=author_url,
+            author_line=author_line,
+            with_query=with_query,
             static=lambda name: f"/static/{name}?v={version}",
             csrf_token=lambda: CSRF_PLACEHOLDER)
         self.env.filters.update(

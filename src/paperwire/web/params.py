@@ -69,6 +69,21 @@ def category(raw: str, where: str = "path") -> str:
     return raw
 
 
+def author_name(raw: str, where: str = "path") -> str:
+    """An author's name as written on a paper: printable text of at most MAX_TEXT characters
+    (stored names are no longer). Matching is paperwire.author_keys' business."""
+    text = " ".join(raw.split())
+    if not text:
+        raise BadParameter("name", "give an author's name, such as Ada Lovelace", where)
+    if len(text) > MAX_TEXT:
+        raise BadParameter("name", f"an author's name has at most {MAX_TEXT} characters, "
+                                   f"not {len(text):,}", where)
+    if not text.isprintable():
+        raise BadParameter("name", f"{text[:60]!r} is not a name: it holds control or "
+                                   "invisible characters", where)
+    return text
+
+
 Mode = Literal["hybrid", "text", "semantic"]
 QUERY = Query("", max_length=MAX_TEXT, pattern=PRINTABLE,
               description="Words to search for (titles, abstracts, authors).")

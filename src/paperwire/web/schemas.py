@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..lists import Entry
+from ..lists import AuthorPapers as AuthorList, Entry
 from ..store.daily import PaperCard
 from ..store.papers import StoredPaper
 from .. import links
-from .pages import paper_url
+from .pages import author_url, paper_url
 
 
 class Author(BaseModel):
@@ -87,6 +87,17 @@ class PaperDetail(Paper):
     license: str | None
 
 
+class AuthorPapers(BaseModel):
+    name: str = Field(description="The name as written on their newest paper.")
+    key: str = Field(description="What names are matched on: case, accents and spacing "
+                                 "folded.")
+    url: str = Field(description="The author's page on this server.")
+    paperCount: int
+    firstPublishedAt: str | None = Field(description="Their first paper's day (YYYY-MM-DD).")
+    lastPublishedAt: str | None = Field(description="Their newest paper's day (YYYY-MM-DD).")
+    papers: list[Paper] = Field(description="This page of their papers, newest first.")
+
+
 class ProblemItem(BaseModel):
     loc: list[str]
     msg: str
@@ -101,6 +112,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "A parameter is malformed; `detail` says which."}}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such paper."}, **ERRORS}
+NO_AUTHOR: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No paper has an author of that name."}, **ERRORS}
 
 
 def paper_json(card: PaperCard, base_url: str) -> dict[str, Any]:
@@ -131,6 +144,16 @@ def daily_json(entry: Entry, base_url: str) -> dict[str, Any]:
 def search_json(entry: Entry, base_url: str) -> dict[str, Any]:
     return {**daily_json(entry, base_url), "score": entry.score or 0.0,
             "reasons": entry.reasons}
+
+
+def author_json(papers: AuthorList, base_url: str) -> dict[str, Any]:
+    return {
+        "name": papers.name, "key": papers.key, "url": base_url + author_url(papers.name),
+        "paperCount": papers.total,
+        "firstPublishedAt": papers.first.isoformat() if papers.first else None,
+        "lastPublishedAt": papers.last.isoformat() if papers.last else None,
+        "papers": [paper_json(entry.card, base_url) for entry in papers.entries],
+    }
 
 
 def detail_json(paper: StoredPaper, card: PaperCard, base_url: str) -> dict[str, Any]:

@@ -1,12 +1,13 @@
 """The JSON API, shaped like Hugging Face's: /api/daily_papers, /api/papers/{id},
-/api/papers/search and /api/papers/{id}/similar. Documented in /openapi.json."""
+/api/papers/search and /api/papers/{id}/similar; and /api/authors/{name}, an author page's
+papers. Documented in /openapi.json."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
 from ... import lists, search
@@ -15,7 +16,8 @@ from ...store.daily import cards
 from ...store.papers import get_paper, resolve_paper_id
 from .. import params, schemas
 from ..caching import last_modified, respond
-from ..pages import with_query
+from ..pages import author_url, with_query
+from .author import find as find_author
 from .search import run as run_search
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -64,6 +66,30 @@ def _daily(request: Request, period, page: int, limit: int,  # noqa: ANN001
         query["p"] = str(page + 1)
         headers["Link"] = f'<{site.base_url}{with_query(request.url.path, **query)}>; rel="next"'
     return json_response([schemas.daily_json(e, site.base_url) for e in papers.entries], headers)
+
+
+@router.get("/authors/{name:path}", response_model=schemas.AuthorPapers,
+            responses=schemas.NO_AUTHOR, summary="An author's papers, newest first")
+async def author_papers(
+        request: Request,
+        name: str = Path(description="The name as written on a paper (URL-encoded). Matched "
+                                     "ignoring case, accents and spacing."),
+        p: int = params.PAGE,
+        limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Papers per page (1–100).")
+        ) -> Response:
+    name = params.author_name(name)
+    return await respond(request, lambda: _author(request, name, p, limit))
+
+
+def _author(request: Request, name: str, page: int, limit: int) -> Response:
+    site = request.app.state.site
+    papers = find_author(site.db, name, limit=limit, page=page)
+    headers = {"X-Total-Count": str(papers.total)}
+    if papers.has_more:
+        path = "/api" + author_url(papers.name)
+        headers["Link"] = (f'<{site.base_url}{with_query(path, p=page + 1, limit=limit)}>; '
+                           'rel="next"')
+    return json_response(schemas.author_json(papers, site.base_url), headers)
 
 
 @router.get("/papers/search", response_model=list[schemas.SearchResult],
