@@ -238,6 +238,9 @@ SETTINGS: list[Setting] = [
             "message Paperwire sends."),
     Setting("smtp_pool_size", 4, "SMTP connections kept open and used at once.", kind="int"),
     Setting("smtp_timeout", 30.0, "Seconds to wait for the SMTP server.", kind="float"),
+    Setting("mail_receive_max_bytes", 1_048_576, "Largest incoming message `paperwire mail "
+            "receive` reads (unsubscribe requests are a few KB; a larger one is rejected "
+            "unread, and never held in memory).", kind="int"),
     # --- workers (PostgreSQL task queue)
     Setting("schedule_maintenance", "*/10 * * * *", "When workers prune old rate-limit "
             "windows (cron, UTC; a 6th field counts seconds)."),

@@ -20,6 +20,10 @@ class InvalidToken(ValueError):
     """The message says what was wrong (tampered or expired) for the person who clicked."""
 
 
+class ExpiredToken(InvalidToken):
+    """Signed by us, but older than the purpose allows (callers may report it apart)."""
+
+
 def signing_key(config: Config) -> str:
     if config.secret_key:
         return config.secret_key
@@ -52,10 +56,18 @@ class Signer:
         try:
             return URLSafeTimedSerializer(self._key, salt=purpose).loads(token, max_age=max_age)
         except SignatureExpired:
-            raise InvalidToken("this link has expired") from None
+            raise ExpiredToken("this link has expired") from None
         except BadSignature:
             raise InvalidToken("this link is not valid (it may have been altered)") from None
 
 
 def signer_for(config: Config) -> Signer:
     return Signer(signing_key(config))
+
+
+def existing_signer(config: Config) -> Signer | None:
+    """The signer of tokens made by other processes, or None when this process has no key
+    yet: making one here (as signer_for would) could verify nothing they signed."""
+    if config.secret_key or (config.data_path / KEY_FILE).is_file():
+        return signer_for(config)
+    return None

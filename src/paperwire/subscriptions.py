@@ -42,8 +42,17 @@ class SubscriberLinks:
     mailto: str
 
 
+class SubscriptionGone(InvalidToken):
+    """The token was signed by us, but its subscriber was deleted or changed address."""
+
+
 def sender_domain(config: Config) -> str:
     return parseaddr(str(config.mail_from))[1].rpartition("@")[2].lower() or "localhost"
+
+
+def unsubscribe_address(config: Config) -> str:
+    """Where the List-Unsubscribe mailto sends; `paperwire mail receive` reads that mail."""
+    return f"unsubscribe@{sender_domain(config)}"
 
 
 def links_for(config: Config, signer: Signer, subscriber_id: int, email: str, *,
@@ -58,7 +67,7 @@ def links_for(config: Config, signer: Signer, subscriber_id: int, email: str, *,
         preferences=f"{base}/subscription?token={manage}",
         unsubscribe=f"{base}/unsubscribe?token={leave}",
         one_click=f"{base}/unsubscribe/one-click?token={leave}",
-        mailto=f"mailto:unsubscribe@{sender_domain(config)}?subject=unsubscribe%20{leave}")
+        mailto=f"mailto:{unsubscribe_address(config)}?subject=unsubscribe%20{leave}")
 
 
 def unsubscribe_headers(links: SubscriberLinks) -> dict[str, str]:
@@ -78,8 +87,20 @@ def resolve(db: Database, signer: Signer, purpose: str, token: str | None,
     with db.read() as connection:
         subscriber = store.by_id(connection, data["s"])
     if subscriber is None or subscriber.email != data["e"]:
-        raise InvalidToken("this link belongs to a subscription that no longer exists")
+        raise SubscriptionGone("this link belongs to a subscription that no longer exists")
     return subscriber
+
+
+def link_max_age(config: Config, purpose: str) -> int:
+    """Seconds a link of this purpose stays valid: confirmations are short-lived, the links
+    in every digest (preferences, unsubscribe) last for as long as a digest is kept."""
+    return config.digest_confirm_max_age if purpose == CONFIRM else config.digest_link_max_age
+
+
+def resolve_link(db: Database, config: Config, purpose: str,
+                 token: str | None) -> store.Subscriber:
+    """`resolve` with the key and max age that every link of `purpose` is checked with."""
+    return resolve(db, signer_for(config), purpose, token, link_max_age(config, purpose))
 
 
 def normalize(raw: str) -> str:
@@ -154,8 +175,7 @@ def digest_message_id(config: Config, subscriber_id: int, email: str, period: st
 
 
 def confirm(db: Database, config: Config, token: str | None) -> store.Subscriber:
-    subscriber = resolve(db, signer_for(config), CONFIRM, token,
-                         config.digest_confirm_max_age)
+    subscriber = resolve_link(db, config, CONFIRM, token)
     if subscriber.status == "unsubscribed":
         raise InvalidToken("this subscription was cancelled; subscribe again to restart it")
     with db.write() as connection:
@@ -163,9 +183,20 @@ def confirm(db: Database, config: Config, token: str | None) -> store.Subscriber
         return store.by_id(connection, subscriber.id)  # type: ignore[return-value]
 
 
-def unsubscribe(db: Database, subscriber: store.Subscriber) -> None:
+def unsubscribe(db: Database, subscriber: store.Subscriber) -> bool:
+    """Stop the digests; False when the subscriber had already left (nothing changes, so
+    a mail client that asks twice, or a mail read twice, is harmless)."""
     with db.write() as connection:
-        store.set_status(connection, subscriber.id, "unsubscribed")
+        return store.unsubscribe(connection, subscriber.id)
+
+
+def unsubscribe_by_token(db: Database, config: Config,
+                         token: str | None) -> tuple[store.Subscriber, bool]:
+    """What every unsubscribe link and the mailto address do: the signed token alone
+    decides (mail is forwarded, links are shared). InvalidToken when it does not verify;
+    otherwise the subscriber and whether this call unsubscribed them."""
+    subscriber = resolve_link(db, config, UNSUBSCRIBE, token)
+    return subscriber, unsubscribe(db, subscriber)
 
 
 def save_preferences(db: Database, subscriber: store.Subscriber,

@@ -1,4 +1,6 @@
-"""`paperwire outbox`: the mail written to the outbox folder while no SMTP is configured."""
+"""`paperwire outbox`: the mail written to the outbox folder while no SMTP is configured;
+and the `paperwire mail` group for incoming mail (`mail_receive.py`). `outbox` stays at the
+top level, where it was first documented."""
 
 from __future__ import annotations
 
@@ -36,4 +38,7 @@ def outbox_command(app: AppContext, limit: int, as_json: bool) -> None:
 
 
 def register(main: click.Group) -> None:
+    from .mail_receive import mail_group
+
     main.add_command(outbox_command)
+    main.add_command(mail_group)

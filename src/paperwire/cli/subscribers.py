@@ -81,7 +81,8 @@ def list_command(app: AppContext, limit: int | None, as_json: bool) -> None:
     with app.database().read() as connection:
         rows = store.listing(connection, limit=limit)
     data = [{"id": s.id, "email": s.email, "status": s.status, "created_at": s.created_at,
-             "confirmed_at": s.confirmed_at, "bounce_count": s.bounce_count,
+             "confirmed_at": s.confirmed_at, "unsubscribed_at": s.unsubscribed_at,
+             "bounce_count": s.bounce_count,
              "preferences": Preferences.from_json(s.preferences).__dict__} for s in rows]
     if as_json:
         emit_json(data)

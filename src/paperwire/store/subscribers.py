@@ -71,6 +71,15 @@ def set_status(connection: Connection, subscriber_id: int, status: str) -> None:
         "WHERE id = :id"), {"status": status, "now": now, "id": subscriber_id})
 
 
+def unsubscribe(connection: Connection, subscriber_id: int) -> bool:
+    """Mark the subscriber unsubscribed; False (and nothing written) when they already were."""
+    changed = connection.execute(text(
+        "UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = :now "
+        "WHERE id = :id AND status <> 'unsubscribed'"),
+        {"now": now_text(), "id": subscriber_id}).rowcount
+    return bool(changed)
+
+
 def set_preferences(connection: Connection, subscriber_id: int, preferences: str) -> None:
     connection.execute(text("UPDATE subscribers SET preferences = :p WHERE id = :id"),
                        {"p": preferences, "id": subscriber_id})

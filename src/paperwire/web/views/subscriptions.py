@@ -39,11 +39,8 @@ def _bad_link(request: Request, error: InvalidToken) -> HTMLResponse:
 
 
 def _subscriber(request: Request, purpose: str, token: str | None) -> store.Subscriber:
-    config = request.app.state.config
-    max_age = (config.digest_confirm_max_age if purpose == subscriptions.CONFIRM
-               else config.digest_link_max_age)
-    return subscriptions.resolve(request.app.state.db, signer_for(config), purpose, token,
-                                 max_age)
+    return subscriptions.resolve_link(request.app.state.db, request.app.state.config, purpose,
+                                      token)
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -164,11 +161,11 @@ async def unsubscribe_page(request: Request, token: str = "") -> Response:
 @router.post("/unsubscribe", dependencies=[Depends(require_csrf)])
 async def unsubscribe_post(request: Request) -> Response:
     token = (await _form(request)).get("token", "")
+    app = request.app.state
     try:
-        subscriber = _subscriber(request, subscriptions.UNSUBSCRIBE, token)
+        subscriber, _ = subscriptions.unsubscribe_by_token(app.db, app.config, token)
     except InvalidToken as exc:
         return _bad_link(request, exc)
-    subscriptions.unsubscribe(request.app.state.db, subscriber)
     return _render(request, "unsubscribe.html", {"token": token, "email": subscriber.email,
                                                  "done": True})
 
@@ -177,12 +174,12 @@ async def unsubscribe_post(request: Request) -> Response:
 async def one_click(request: Request, token: str = "") -> Response:
     """RFC 8058: the mail client POSTs List-Unsubscribe=One-Click to the address in the
     List-Unsubscribe header; no cookie, no CSRF token, the signed token decides."""
+    app = request.app.state
     try:
-        subscriber = _subscriber(request, subscriptions.UNSUBSCRIBE, token)
+        subscriptions.unsubscribe_by_token(app.db, app.config, token)
     except InvalidToken as exc:
         # 403 like any other POST without its authority (here the token, not CSRF).
         return PlainTextResponse(f"Not unsubscribed: {exc}.", status_code=403, headers=NO_STORE)
-    subscriptions.unsubscribe(request.app.state.db, subscriber)
     return PlainTextResponse("Unsubscribed: no more digests will be sent to this address.",
                              headers=NO_STORE)
 
