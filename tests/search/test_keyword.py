@@ -58,6 +58,28 @@ def test_query_filters_and_request_filters(corpus_db) -> None:
     assert text_ids(corpus_db, "author:darwin") == ["2503.00004"]
 
 
+def test_author_filters_match_whole_words_of_the_names_only(db) -> None:
+    """author: matches whole words of an author's name, in order, ignoring case (and
+    accents on SQLite: PostgreSQL's tsvector keeps them); a word of the title or abstract
+    is not an author."""
+    load(db, [paper(1, "Compilers", "grace hopper wrote the first compiler",
+                    authors=["Ada Lovelace"]),
+              paper(2, "Debugging", "a moth in the relay", authors=["Grace Hopper", "Müller Ng"]),
+              paper(3, "Grasshoppers", "insects", authors=["Ana Hopperton"])])
+
+    def by(author: str) -> list[str]:
+        return sorted(text_ids(db, f'author:"{author}"'))
+
+    assert by("hopper") == ["2503.00002"]  # not Hopperton, not paper 1's abstract
+    assert by("GRACE HOPPER") == by("grace   hopper") == ["2503.00002"]
+    assert by("hopper grace") == []  # the words in order
+    assert by("Müller") == by("MÜLLER NG") == ["2503.00002"]
+    assert by("muller") == (["2503.00002"] if db.is_sqlite else [])
+    assert by("hop") == []  # whole words: a prefix is not a name
+    assert by("lovelace") == ["2503.00001"]
+    assert by("%") == by("--") == []  # no word at all: nothing matches, nothing raises
+
+
 def test_filters_apply_before_top_k(db) -> None:
     papers = [paper(n, f"Lemur study {n}", "lemur lemur lemur", categories=["cs.AI"])
               for n in range(1, 151)]

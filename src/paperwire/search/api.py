@@ -206,7 +206,8 @@ def _allowed(db: Database, index, filters: Filters) -> np.ndarray | None:  # noq
         if high:
             mask &= days <= day_number(high)
     if filters.needs_sql:
-        where, params = Filters(categories=filters.categories, authors=filters.authors).sql("p")
+        where, params = Filters(categories=filters.categories, authors=filters.authors).sql(
+            "p", db.dialect)
         with db.read() as connection:
             ids = connection.execute(text(
                 f"SELECT p.id FROM papers p WHERE {' AND '.join(where)}"), params).scalars()
@@ -218,7 +219,7 @@ def _allowed(db: Database, index, filters: Filters) -> np.ndarray | None:  # noq
 
 
 def _filtered_newest(db: Database, filters: Filters, k: int) -> list[str]:
-    where, params = filters.sql("p")
+    where, params = filters.sql("p", db.dialect)
     params["k"] = k
     with db.read() as connection:
         return list(connection.execute(text(

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from .filters import Filters
 from .query import ParsedQuery
+
+if TYPE_CHECKING:  # filters reads words, which reads this module's tokenizer
+    from .filters import Filters
 
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"  # as the 0006 migration made papers_fts
 # Column weights: title above abstract above authors.
@@ -86,7 +89,7 @@ def keyword_search(connection: Connection, query: ParsedQuery, filters: Filters,
     """The best k papers by words, filtered first; (id, score) best first, higher is better."""
     if not query.has_terms or k <= 0:
         return []
-    where, params = filters.sql("p")
+    where, params = filters.sql("p", connection.dialect.name)
     params["k"] = k
     if connection.dialect.name == "sqlite":
         words = query.ranked_words()

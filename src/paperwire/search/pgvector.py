@@ -50,7 +50,7 @@ class PgVectorIndex:
         # Dates alone are checked on the embedding row the scan reads anyway; other
         # filters need the paper (one join per candidate).
         alias = "e" if self.dated and not filters.needs_sql else "p"
-        where, params = filters.sql(alias)
+        where, params = filters.sql(alias, "postgresql")
         join = " JOIN papers p ON p.id = e.paper_id" if where and alias == "p" else ""
         conditions = " AND ".join(["e.model = :model", "e.embedding IS NOT NULL", *where])
         params.update(model=self.model, q=vector_literal(query), k=k)

@@ -94,7 +94,8 @@ UNTIL = Query(None, max_length=40, json_schema_extra=OPTIONAL_DAY_FORMAT,
 CATEGORY_FILTER = Query(None, max_length=62, json_schema_extra=OPTIONAL_CATEGORY_FORMAT,
                         description="Only papers in this category, e.g. cs.CL.")
 AUTHOR = Query(None, max_length=200, pattern=PRINTABLE, description="Only papers with an author "
-                                                                      "whose name contains this.")
+                                                                      "whose name has these whole "
+                                                                      "words, in this order.")
 MODE = Query("hybrid", description="hybrid (words and meaning), text (words) or semantic (meaning).")
 
 
