@@ -71,6 +71,20 @@ def test_follows_bring_authors_and_categories_with_reasons(foryou_db, config) ->
     assert "proteins" not in top
 
 
+def test_a_followed_author_matches_as_author_pages_do(foryou_db, config) -> None:
+    """Followed names match ignoring case and accents (the author page's key), and only
+    whole names: following "Vera" brings nobody's papers."""
+    user = _user(foryou_db)
+    actions.follow(foryou_db, user, "author", "VÉRA  vision")
+    feed = recommend(foryou_db, config, user, limit=24)
+    vera = {i.card.id: i for i in feed.items}[paper_id("vision", 0)]
+    assert "by an author you follow: Vera Vision" in vera.reasons
+    other = _user(foryou_db, "other@example.org")
+    actions.follow(foryou_db, other, "author", "Vera")
+    assert not any("author you follow" in " ".join(i.reasons)
+                   for i in recommend(foryou_db, config, other, limit=24).items)
+
+
 def test_reset_forgets_everything_but_keeps_votes_out_of_the_model(foryou_db, config) -> None:
     user = _user(foryou_db)
     actions.save(foryou_db, user, paper_id("vision", 0))

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import text
 
+from ..author_keys import author_key
 from ..config import Config
 from ..search.semantic import embedder_for
-from ..store import Database
+from ..store import Database, paper_authors
 from ..store.daily import PaperCard, cards
 from ..store.user_follows import follows_of  # noqa: F401 - re-exported for views
 from .model import embedding_scores, rerank_scores
@@ -119,11 +120,11 @@ def recommend(db: Database, config: Config, user_id: int, *, limit: int = 20,
     interest_close = vectors @ interests.T if len(interests) else None
     if interest_close is not None:
         score = score + INTEREST_WEIGHT * np.clip(interest_close.max(axis=1) - 0.2, 0, None)
-    wanted_authors = set(profile.followed_authors)
+    wanted_authors = {author_key(name) for name in profile.followed_authors}
     wanted_categories = set(profile.followed_categories)
     for i, paper_id in enumerate(shortlist):
         card = found[paper_id]
-        if wanted_authors & set(card.authors):
+        if _by_followed(card, wanted_authors):
             score[i] += FOLLOWED_AUTHOR_BONUS
         if _in_followed(card, wanted_categories):
             score[i] += FOLLOWED_CATEGORY_BONUS
@@ -166,6 +167,11 @@ def _z(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / spread if spread > 1e-9 else values * 0.0
 
 
+def _by_followed(card: PaperCard, wanted_keys: set[str]) -> list[str]:
+    """The card's authors that are followed, as written (names match as author pages do)."""
+    return [name for name in card.authors if author_key(name) in wanted_keys]
+
+
 def _in_followed(card: PaperCard, wanted: set[str]) -> str | None:
     for category in card.categories:
         if category in wanted or category.split(".")[0] in wanted:
@@ -184,13 +190,9 @@ def _followed_papers(db: Database, profile: Profile, pool: RecentPool, judged: s
                 "WHERE c.category = :c OR c.category LIKE :prefix "
                 "ORDER BY p.published_at DESC LIMIT :n"),
                 {"c": category, "prefix": category + ".%", "n": FOLLOWED_EXTRA}).scalars().all()
-        for author in profile.followed_authors:
-            needle = '%"' + author.replace("\\", "\\\\").replace('"', '\\"') \
-                .replace("%", "").replace("_", "") + '"%'
-            found += connection.execute(text(
-                "SELECT id FROM papers WHERE authors LIKE :needle "
-                "ORDER BY published_at DESC LIMIT :n"),
-                {"needle": needle, "n": FOLLOWED_EXTRA}).scalars().all()
+        for author in profile.followed_authors:  # one index range each (paper_authors)
+            found += paper_authors.newest_papers(connection, author_key(author),
+                                                 limit=FOLLOWED_EXTRA)
     newest = pool.newest_day or 0
     return [p for p in dict.fromkeys(found) if p in pool.rows and p not in judged
             and pool.days[pool.rows[p]] > newest - days]
@@ -211,8 +213,9 @@ def _short(title: str, length: int = 70) -> str:
 def explain(card: PaperCard, vector: np.ndarray, profile: Profile, trained: Trained,
             titles: dict[str, str], interests: np.ndarray, wanted_authors: set[str],
             wanted_categories: set[str]) -> list[str]:
+    """Why the card is in the feed, in words; wanted_authors holds author keys."""
     reasons = []
-    followed = [a for a in card.authors if a in wanted_authors]
+    followed = _by_followed(card, wanted_authors)
     if followed:
         reasons.append(f"by an author you follow: {', '.join(followed[:3])}")
     category = _in_followed(card, wanted_categories)
@@ -236,7 +239,7 @@ def explain(card: PaperCard, vector: np.ndarray, profile: Profile, trained: Trai
             reasons.append(f"close to {count} in your library: {named}{more}")
         if trained.model is not None:
             known = [a for a in card.authors if a in trained.model.authors
-                     and a not in wanted_authors]
+                     and author_key(a) not in wanted_authors]
             if known:
                 reasons.append(f"by {', '.join(known[:2])}, who wrote papers in your library")
         if not near and not reasons:
