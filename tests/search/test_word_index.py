@@ -232,6 +232,42 @@ def test_a_saved_index_is_shared_and_a_damaged_one_rebuilt(db, config, caplog) -
     assert [i for i, _ in rebuilt.search(["numbat"], 5)] == ["2503.00007"]
 
 
+def test_a_process_that_may_not_build_reloads_newer_saves_only(db, config, caplog,
+                                                                 monkeypatch) -> None:  # noqa: ANN001
+    """With search_word_index_builder = command a web process never builds, not even when
+    its delta grows past the rebuild share: it warns once, and takes in the next save
+    that `paperwire word-index` writes."""
+    from paperwire.search.word_index import build_and_save
+
+    load(db, CORPUS)
+    build_and_save(db, config.data_path)
+    real_build = WordIndex.build
+
+    def no_build(rows):  # noqa: ANN001, ANN202
+        raise AssertionError("a process with build=False built the word index")
+
+    monkeypatch.setattr(WordIndex, "build", no_build)
+    cache = WordIndexCache()
+    first = cache.wait(db, 1, cache_dir=config.data_path, build=False)
+    assert first is not None and first.delta_papers == 0
+    load(db, [paper(n, f"Bilby colony {n}", "Desert marsupials.") for n in range(100, 1111)])
+    with caplog.at_level(logging.WARNING, logger="paperwire.search"):
+        same = cache.get(db, 1, refresh_seconds=0, cache_dir=config.data_path, build=False)
+    assert same is first and first.needs_rebuild and "run it again" in caplog.text
+    assert not cache._entries[db.url]["building"]
+    monkeypatch.setattr(WordIndex, "build", real_build)
+    build_and_save(db, config.data_path)  # the operator's command
+    monkeypatch.setattr(WordIndex, "build", no_build)
+    deadline = time.monotonic() + 30
+    fresh = first
+    while fresh is first and time.monotonic() < deadline:
+        fresh = cache.get(db, 1, refresh_seconds=0, cache_dir=config.data_path, build=False)
+        time.sleep(0.05)
+    assert fresh is not first and fresh.delta_papers == 0
+    assert len(fresh) == len(CORPUS) + 1011
+    assert [i for i, _ in fresh.search(["bilby"], 3)]
+
+
 def test_the_size_check_needs_no_count(corpus_db) -> None:  # noqa: ANN001
     """From MAX(rowid) or PostgreSQL's live-row statistics (kept before any ANALYZE)."""
     deadline = time.monotonic() + 10

@@ -401,7 +401,8 @@ class WordIndexCache:
         with self._lock:
             entry = self._entries.setdefault(db.url, {"index": None, "building": False,
                                                       "checked": 0.0, "sized": -1e9,
-                                                      "folder": _folder(cache_dir, db)})
+                                                      "folder": _folder(cache_dir, db),
+                                                      "stamp": None, "warned": False})
             index = entry["index"]
             now = time.monotonic()
             if index is None:
@@ -421,20 +422,29 @@ class WordIndexCache:
         if due:
             sync_words(db, index)
             with self._lock:
-                rebuild = index.needs_rebuild and not entry["building"]
+                # A process that may not build only reloads, once a newer save is there.
+                rebuild = index.needs_rebuild and not entry["building"] and (
+                    build or _saved_stamp(entry["folder"]) not in (None, entry["stamp"]))
                 entry["building"] = entry["building"] or rebuild
             if rebuild:
-                threading.Thread(target=self._build, args=(db, entry),
+                threading.Thread(target=self._build, args=(db, entry, build),
                                  name="word-index-rebuild", daemon=True).start()
+            elif index.needs_rebuild and not build and not entry["warned"]:
+                entry["warned"] = True
+                log.warning("word index: %d papers changed since `paperwire word-index` last "
+                            "saved it; run it again (search_word_index_builder = command)",
+                            index.delta_papers)
         return index
 
     def _build(self, db: Database, entry: dict, build: bool = True) -> None:
         try:
             started = time.perf_counter()
             folder, index = entry["folder"], None
-            if folder is not None and folder.exists() and entry["index"] is None:
+            if folder is not None and folder.exists() and (entry["index"] is None or not build):
                 try:
+                    stamp = _saved_stamp(folder)
                     index = WordIndex.load(folder)
+                    entry["stamp"], entry["warned"] = stamp, False
                     log.info("word index: %d papers loaded from %s", len(index), folder)
                 except Exception as exc:  # noqa: BLE001 - any damage means: rebuild
                     log.warning("word index cache %s unreadable (%s): rebuilding it from the "
@@ -448,6 +458,7 @@ class WordIndexCache:
                          time.perf_counter() - started)
                 if folder is not None:
                     index.save(folder)
+                    entry["stamp"] = _saved_stamp(folder)
             sync_words(db, index)  # papers changed since it was built or saved
             entry["index"] = index
         except Exception:  # noqa: BLE001 - the database's keyword search still answers
@@ -491,6 +502,14 @@ def _folder(cache_dir: Path | None, db: Database) -> Path | None:
     if cache_dir is None:
         return None
     return cache_dir / "search" / f"words-{hashlib.sha256(db.url.encode()).hexdigest()[:16]}"
+
+
+def _saved_stamp(folder: Path | None) -> int | None:
+    """When the saved index was written (its meta.json is written last), or None."""
+    try:
+        return (folder / "meta.json").stat().st_mtime_ns if folder is not None else None
+    except OSError:
+        return None
 
 
 def _paper_estimate(db: Database) -> int:
