@@ -69,6 +69,9 @@ def test_copy_moves_everything_and_verifies(source, empty_target):
     assert by_name["rate_limits"].target_rows == 1
     # The author index (migration 0012) travels like any table, verified the same way.
     assert by_name["paper_authors"].target_rows == by_name["paper_authors"].source_rows > 100
+    # The database's id stays behind: a copy is another database (its own saved indexes).
+    from paperwire.store.instance import instance_id
+    assert "instance" not in by_name and instance_id(empty_target) != instance_id(source)
     assert [tuple(r) for r in _papers(empty_target)] == [tuple(r) for r in _papers(source)]
     assert seen[-1][1] == seen[-1][2]  # progress reaches each table's total
     # The target's own keyword index covers the copied papers.

@@ -274,3 +274,28 @@ def test_the_size_check_needs_no_count(corpus_db) -> None:  # noqa: ANN001
     while _paper_estimate(corpus_db) < len(CORPUS) and time.monotonic() < deadline:
         time.sleep(0.2)  # PostgreSQL publishes its statistics within a second or so
     assert _paper_estimate(corpus_db) >= len(CORPUS)
+
+
+def test_a_saved_index_copied_to_another_machine_is_found_there(tmp_path, config) -> None:  # noqa: ANN001
+    """Saved indexes are named by the database's id, not its URL: another machine reaches
+    the same database by another URL (here: through a symlinked folder) and finds the copy
+    of the folder without building."""
+    import shutil
+
+    from paperwire.search.word_index import build_and_save
+    from paperwire.store import Database
+
+    (tmp_path / "db").mkdir()
+    (tmp_path / "elsewhere").symlink_to(tmp_path / "db", target_is_directory=True)
+    here = Database(f"sqlite:///{tmp_path / 'db' / 'papers.db'}")
+    here.upgrade()
+    load(here, CORPUS)
+    _, folder = build_and_save(here, tmp_path / "machine-a")
+    there = Database(f"sqlite:///{tmp_path / 'elsewhere' / 'papers.db'}")
+    assert there.url != here.url
+    shutil.copytree(tmp_path / "machine-a" / "search", tmp_path / "machine-b" / "search")
+    found = WordIndexCache().wait(there, 1, cache_dir=tmp_path / "machine-b", build=False)
+    assert found is not None and [i for i, _ in found.search(["quokka"], 3)] == ["2503.00004"]
+    assert WordIndexCache().wait(there, 1, cache_dir=tmp_path / "machine-c", build=False) is None
+    here.dispose()
+    there.dispose()

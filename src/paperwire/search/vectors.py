@@ -23,6 +23,7 @@ import orjson
 
 from ..store import Database
 from ..store import embeddings as stored
+from ..store.instance import instance_id
 
 log = logging.getLogger("paperwire.search")
 DIMENSIONS = 384
@@ -247,7 +248,8 @@ class IndexCache:
         key = (db.url, model)
         with self._lock:
             if key not in self._indexes:
-                name = hashlib.sha256(f"{db.url}|{model}".encode()).hexdigest()[:16]
+                # By the database's id, not its URL: the same on every machine.
+                name = hashlib.sha256(f"{instance_id(db)}|{model}".encode()).hexdigest()[:16]
                 cache_file = cache_dir / "search" / f"vectors-{name}.faiss" if cache_dir else None
                 index = VectorIndex(model, exact_max, cache_file, _database_fetch(db, model))
                 if cache_file is not None and cache_file.exists():

@@ -17,7 +17,6 @@ their earlier versions are masked out, and a large delta makes a rebuild.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import shutil
@@ -32,6 +31,7 @@ import orjson
 from sqlalchemy import text
 
 from ..store import Database
+from ..store.instance import instance_id
 from .fts import BM25_WEIGHTS
 from .vectors import day_number
 from .words import stems, tokens
@@ -499,9 +499,11 @@ def build_and_save(db: Database, cache_dir: Path, rows: Iterable[tuple] | None =
 
 
 def _folder(cache_dir: Path | None, db: Database) -> Path | None:
+    """Named by the database's id, not its URL: the same on every machine, so a saved index
+    copied to another machine is found there."""
     if cache_dir is None:
         return None
-    return cache_dir / "search" / f"words-{hashlib.sha256(db.url.encode()).hexdigest()[:16]}"
+    return cache_dir / "search" / f"words-{instance_id(db)[:16]}"
 
 
 def _saved_stamp(folder: Path | None) -> int | None:

@@ -18,7 +18,7 @@ from sqlalchemy import MetaData, Table, func, select, text
 from .database import Database
 from .migrate import head_revision
 
-SKIPPED_TABLES = {"alembic_version"}
+SKIPPED_TABLES = {"alembic_version", "instance"}  # a copy is another database, with its own id
 
 
 class CopyError(RuntimeError):
