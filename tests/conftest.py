@@ -33,16 +33,12 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def pg_server_url() -> Iterator[str | None]:
-    """A fresh PostgreSQL database for this test session, dropped at the end."""
-    admin_url = os.environ.get(PG_URL_ENV)
-    if not admin_url:
-        yield None
-        return
+@contextlib.contextmanager
+def throwaway_postgres(admin_url: str, prefix: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped afterwards."""
     admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
                           isolation_level="AUTOCOMMIT")
-    name = f"paperwire_test_{os.getpid()}_{secrets.token_hex(3)}"
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
@@ -52,6 +48,39 @@ def pg_server_url() -> Iterator[str | None]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextlib.contextmanager
+def empty_database(kind: str, tmp_path: Path, prefix: str) -> Iterator[Database]:
+    """A new database with no schema: a SQLite file, or a throwaway PostgreSQL database
+    (the test is skipped without PAPERWIRE_TEST_PG_URL)."""
+    if kind == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / f'{prefix}.db'}")
+        try:
+            yield db
+        finally:
+            db.dispose()
+        return
+    admin_url = os.environ.get(PG_URL_ENV)
+    if not admin_url:
+        pytest.skip(f"{PG_URL_ENV} not set")
+    with throwaway_postgres(admin_url, f"paperwire_{prefix}") as url:
+        db = Database(url)
+        try:
+            yield db
+        finally:
+            db.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    admin_url = os.environ.get(PG_URL_ENV)
+    if not admin_url:
+        yield None
+        return
+    with throwaway_postgres(admin_url, "paperwire_test") as url:
+        yield url
 
 
 _pg_migrated: set[str] = set()

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import secrets
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from paperwire.demo import load_demo
 from paperwire.store import Database
 from paperwire.store.copy import CopyError, copy_database
-from tests.conftest import PG_URL_ENV, run_cli
+from tests.conftest import empty_database, run_cli
 
 
 @pytest.fixture
@@ -30,26 +27,8 @@ def source(tmp_path):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_target(request, tmp_path):
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'target.db'}")
+    with empty_database(request.param, tmp_path, "copy") as db:
         yield db
-        db.dispose()
-        return
-    admin_url = os.environ.get(PG_URL_ENV)
-    if not admin_url:
-        pytest.skip(f"{PG_URL_ENV} not set")
-    admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    name = f"paperwire_copy_{secrets.token_hex(4)}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
-                  .render_as_string(hide_password=False))
-    yield db
-    db.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _papers(db):

@@ -4,15 +4,12 @@ migration 0012_paper_authors, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 
 import orjson
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from paperwire.formats.base import Parsed
 from paperwire.ingest import Importer, ImportSummary, import_paths
@@ -20,7 +17,7 @@ from paperwire.records import PaperRecord, Version
 from paperwire.store import Database, migrate
 from paperwire.store.paper_authors import newest_papers, summary
 
-from .conftest import PG_URL_ENV
+from .conftest import empty_database
 
 
 def _paper(arxiv_id: str, authors: list[str], *, version: int = 1,
@@ -130,30 +127,9 @@ def test_a_changed_publication_date_moves_the_rows(db: Database) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def old_db(request, tmp_path) -> Iterator[Database]:  # noqa: ANN001
     """A new, empty database migrated only up to 0011_pgvector."""
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    with empty_database(request.param, tmp_path, "old") as db:
         migrate.upgrade(db, "0011_pgvector")
         yield db
-        db.dispose()
-        return
-    admin_url = os.environ.get(PG_URL_ENV)
-    if not admin_url:
-        pytest.skip(f"{PG_URL_ENV} not set")
-    admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    name = f"paperwire_old_{secrets.token_hex(4)}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
-                  .render_as_string(hide_password=False))
-    try:
-        migrate.upgrade(db, "0011_pgvector")
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _store_old_style(db: Database, count: int) -> None:
