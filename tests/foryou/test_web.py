@@ -129,3 +129,27 @@ def test_a_get_never_writes_the_model_a_post_that_changes_signals_does(app_clien
     assert len(first) == 1
     app_client.get("/for-you")
     assert stored_models() == first
+
+
+def test_a_digest_link_offers_the_open_signal_without_javascript(app_client, data_dir) -> None:
+    """app.js reports a paper opened from a digest; with JavaScript off the page offers the
+    same signal as a button (a POST with CSRF), and a GET alone records nothing."""
+    paper = paper_id("vision", 0)
+    assert "digest-opened" not in app_client.get(f"/papers/{paper}?from=digest").text
+    sign_in(app_client, data_dir, "reader@example.org")
+    assert "digest-opened" not in app_client.get(f"/papers/{paper}").text
+    page = app_client.get(f"/papers/{paper}?from=digest").text
+    form = re.search(r'<noscript><form class="digest-opened".*?</form></noscript>', page, re.S)
+    assert form and 'action="/for-you/opened"' in form.group(0)
+    assert "opened from a digest" not in app_client.get("/for-you/profile").text
+    token = re.search(r'name="csrf" value="([^"]+)"', form.group(0)).group(1)
+    done = app_client.post("/for-you/opened", data={"csrf": token, "paper": paper,
+                                                    "next": f"/papers/{paper}"},
+                           follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"/papers/{paper}"
+    assert "opened from a digest" in app_client.get("/for-you/profile").text
+    elsewhere = app_client.post("/for-you/opened", data={"csrf": token, "paper": paper,
+                                                         "next": "https://evil.example/"},
+                                follow_redirects=False)
+    assert elsewhere.headers["location"] == "/for-you"  # only paths of this site
+    assert app_client.post("/for-you/opened", data={"paper": paper}).status_code == 403

@@ -77,11 +77,12 @@ def save(request: Request, paper: str = Form(..., max_length=300),
 
 @router.post("/for-you/opened", dependencies=ACT)
 def opened(request: Request, paper: str = Form(..., max_length=300),
-           user=Depends(require_user)) -> Response:  # noqa: ANN001
-    """Sent by app.js when a signed-in reader opens a paper from a digest link."""
+           next: str = Form("", max_length=2000), user=Depends(require_user)) -> Response:  # noqa: A002, ANN001
+    """Sent by app.js when a signed-in reader opens a paper from a digest link, or by the
+    page's button where JavaScript is off (back to the paper, then)."""
     _act(lambda: actions.opened(request.app.state.db, user.id, paper))
     _learn(request, user.id)
-    return _answer(request, "/for-you", {"paper": paper, "opened": True})
+    return _answer(request, next or "/for-you", {"paper": paper, "opened": True})
 
 
 @router.post("/for-you/seen", dependencies=ACT)

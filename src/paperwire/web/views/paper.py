@@ -48,6 +48,8 @@ def build(request: Request, raw_id: str) -> Response:
         "comments": (record.num_comments or 0) + paper.comment_count,
         "similar": similar, "similar_note": similar_note,
         "community": build_block(request, key, site.gravity),
+        # a digest link (?from=digest): the page offers "more like this" without JavaScript
+        "from_digest": request.query_params.get("from") == "digest",
         "charts": [(label, chart) for label, chart in (
             ("Upvotes", line_chart("Upvotes", [(p.day, p.upvotes) for p in points
                                                if p.upvotes is not None])),
