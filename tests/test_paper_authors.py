@@ -159,5 +159,5 @@ def test_the_migration_fills_the_table_for_stored_papers(old_db: Database, monke
     with old_db.write() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0011_pgvector")
-    assert migrate.upgrade(old_db) == ["0012_paper_authors", "0013_instance"]
+    assert migrate.upgrade(old_db)[:2] == ["0012_paper_authors", "0013_instance"]
     assert _rows(old_db) == rows

@@ -31,11 +31,11 @@ def main(ctx: click.Context, database_url: str | None, config_file: str | None) 
 
 
 def _register() -> None:
-    from . import (author_emails, db, digest, foryou, harvest, imports, mail, papers, search,
-                   serve, settings, subscribers, users, worker)
+    from . import (author_emails, db, digest, foryou, harvest, harvest_runs, imports, mail,
+                   papers, search, serve, settings, subscribers, users, worker)
 
-    for module in (db, imports, papers, serve, settings, harvest, search, mail, users,
-                   author_emails, subscribers, digest, worker, foryou):
+    for module in (db, imports, papers, serve, settings, harvest, harvest_runs, search, mail,
+                   users, author_emails, subscribers, digest, worker, foryou):
         module.register(main)
 
 

@@ -9,6 +9,7 @@ its watermark with `Harvest.save_state` only after the pages before it are store
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -18,6 +19,7 @@ from ..config import Config
 from ..formats.base import ParseResult, Rejection
 from ..ingest import ImportSummary, Importer, utc_now
 from ..store import Database
+from ..store.harvest_pages import PAGE_COUNTS, record_page
 from ..store.harvest_runs import close_abandoned_runs, finish_run, start_run
 from ..store.source_locks import SourceBusy, hold_source_lock
 from ..store.source_state import SourceState, load_state, save_state
@@ -100,6 +102,9 @@ class Harvest:
         self.clock = clock
         self.progress = progress
         self.importer = Importer(db, batch_size=config.import_batch_size, clock=clock)
+        # Where the current page started: its counts and its time are what has grown since.
+        self._page_counts = self._counts()
+        self._page_started = time.perf_counter()
 
     @property
     def base_url(self) -> str:
@@ -134,13 +139,25 @@ class Harvest:
         self.report.rejections.extend(rejections[:max(room, 0)])
 
     def page_done(self) -> None:
+        """Count a finished page and record it (its own short write: the page's papers and
+        state are already committed, so an interrupted run keeps the rows of its pages)."""
         self.report.pages += 1
+        counts, now = self._counts(), time.perf_counter()
+        if self.report.run_id is not None:
+            with self.db.write() as connection:
+                record_page(connection, self.report.run_id, self.report.pages, self.clock(),
+                            now - self._page_started,
+                            {c: counts[c] - self._page_counts[c] for c in PAGE_COUNTS})
+        self._page_counts, self._page_started = counts, now
         if self.progress:
             self.progress(self.report)
 
     def save_state(self) -> None:
         with self.db.write() as connection:
             save_state(connection, self.state, self.clock())
+
+    def _counts(self) -> dict[str, int]:
+        return {c: getattr(self.report, c) for c in PAGE_COUNTS}
 
 
 class Source(Protocol):

@@ -58,7 +58,20 @@ def last_started(connection: Connection, source: str) -> str | None:
 
 
 def runs_of(connection: Connection, source: str, limit: int = 20) -> list[dict[str, Any]]:
+    return recent_runs(connection, source, limit)
+
+
+def recent_runs(connection: Connection, source: str | None = None,
+                limit: int = 20) -> list[dict[str, Any]]:
+    """The latest runs, newest first: of one source, or of all."""
+    where = "WHERE source = :source " if source is not None else ""
     rows = connection.execute(text(
-        "SELECT * FROM harvest_runs WHERE source = :source ORDER BY id DESC LIMIT :limit"),
+        f"SELECT * FROM harvest_runs {where}ORDER BY id DESC LIMIT :limit"),
         {"source": source, "limit": limit}).mappings().all()
     return [dict(r) for r in rows]
+
+
+def get_run(connection: Connection, run_id: int) -> dict[str, Any] | None:
+    row = connection.execute(text("SELECT * FROM harvest_runs WHERE id = :id"),
+                             {"id": run_id}).mappings().first()
+    return dict(row) if row else None
