@@ -299,3 +299,23 @@ def test_a_saved_index_copied_to_another_machine_is_found_there(tmp_path, config
     assert WordIndexCache().wait(there, 1, cache_dir=tmp_path / "machine-c", build=False) is None
     here.dispose()
     there.dispose()
+
+
+def test_reading_the_database_id_never_writes(tmp_path) -> None:  # noqa: ANN001
+    """An emptied `instance` table: the id falls back to the URL's (no write from a GET's
+    search); `paperwire db upgrade` gives the database a new id."""
+    from paperwire.store import Database
+    from paperwire.store.instance import instance_id
+
+    db = Database(f"sqlite:///{tmp_path / 'papers.db'}")
+    db.upgrade()
+    made = instance_id(db)
+    assert len(made) == 32 and instance_id(db) == made
+    with db.write() as connection:
+        connection.execute(text("DELETE FROM instance"))
+    assert instance_id(db).startswith("url-") and instance_id(db) == instance_id(db)
+    with db.read() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM instance")).scalar_one() == 0
+    db.upgrade()
+    assert not instance_id(db).startswith("url-") and instance_id(db) != made
+    db.dispose()

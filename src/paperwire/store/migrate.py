@@ -41,6 +41,9 @@ def upgrade(db: Database, target: str = "head") -> list[str]:
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7201001)")
         config.attributes["connection"] = connection
         command.upgrade(config, target)
+        if target == "head":
+            from .instance import ensure_instance
+            ensure_instance(connection)
         if not db.is_sqlite and target == "head":
             # A server may gain pgvector after 0010 ran: check again (quick once built).
             from .pgvector import install
