@@ -100,6 +100,13 @@ class Script:
 OAI_PAGES = {None: "page1.xml", "6960524|5": "page2.xml", "6960524|9": "page3.xml"}
 
 
+def harvest_env(cli_env: dict[str, str], replay: Replay, db_url: str) -> dict[str, str]:
+    """A `paperwire harvest arxiv` process's environment: the replayed OAI-PMH service."""
+    return {**cli_env, "PAPERWIRE_DATABASE_URL": db_url, "PAPERWIRE_ARXIV_SETS": "physics",
+            "PAPERWIRE_ARXIV_OAI_URL": replay.url("/oai"),
+            "PAPERWIRE_ARXIV_REQUEST_INTERVAL": "0"}
+
+
 def oai_script() -> Script:
     """arXiv's OAI-PMH, replayed: the first request gets page 1, each token its page."""
     def page(name: str) -> Callable[[], Response]:

@@ -9,13 +9,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import run_cli
-from .replay import Replay, oai_script
-
-
-def harvest_env(cli_env: dict[str, str], replay: Replay, db_url: str) -> dict[str, str]:
-    return {**cli_env, "PAPERWIRE_DATABASE_URL": db_url, "PAPERWIRE_ARXIV_SETS": "physics",
-            "PAPERWIRE_ARXIV_OAI_URL": replay.url("/oai"),
-            "PAPERWIRE_ARXIV_REQUEST_INTERVAL": "0"}
+from .replay import Replay, harvest_env, oai_script
 
 
 def test_lists_runs_and_shows_a_run_with_its_pages(

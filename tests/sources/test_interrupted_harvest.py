@@ -16,13 +16,7 @@ from sqlalchemy import text
 from paperwire.store import Database
 
 from ..conftest import REPO, run_cli
-from .replay import TESTDATA, Replay, oai_script, xml_file
-
-
-def harvest_env(cli_env: dict[str, str], replay: Replay, db_url: str) -> dict[str, str]:
-    return {**cli_env, "PAPERWIRE_DATABASE_URL": db_url, "PAPERWIRE_ARXIV_SETS": "physics",
-            "PAPERWIRE_ARXIV_OAI_URL": replay.url("/oai"),
-            "PAPERWIRE_ARXIV_REQUEST_INTERVAL": "0"}
+from .replay import TESTDATA, Replay, harvest_env, oai_script, xml_file
 
 
 def test_killed_between_pages_then_rerun_gives_the_uninterrupted_result(
