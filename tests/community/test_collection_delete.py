@@ -30,6 +30,13 @@ def _collection(client, name: str = "Reading list", public: bool = True) -> str:
     return path
 
 
+def _owners_collection(owner, data_dir) -> tuple[str, str]:  # noqa: ANN001
+    """The owner signed in with one collection of two papers: its path and number."""
+    sign_in(owner, data_dir, "owner@example.org")
+    path = _collection(owner)
+    return path, path.rsplit("/", 1)[1]
+
+
 def _delete(client, path: str, token: str | None = None, **form):  # noqa: ANN001, ANN003, ANN202
     data = {"csrf": token if token is not None else csrf(client, "/account"),
             "confirm": "yes", **form}
@@ -49,9 +56,7 @@ def _rows(db, number: str) -> tuple[int, int]:  # noqa: ANN001
 def test_the_owner_deletes_a_collection_and_its_items(community_db, data_dir) -> None:  # noqa: ANN001
     with make_client(community_db, data_dir) as owner, \
             make_client(community_db, data_dir) as reader:
-        sign_in(owner, data_dir, "owner@example.org")
-        path = _collection(owner)
-        number = path.rsplit("/", 1)[1]
+        path, number = _owners_collection(owner, data_dir)
         page = owner.get(path).text
         assert f'action="{path}/delete"' in page and 'name="confirm" value="yes"' in page
         assert reader.get(f"/feeds/collection/{number}.json").status_code == 200
@@ -91,9 +96,7 @@ def test_nobody_else_can_delete_it(community_db, data_dir) -> None:  # noqa: ANN
 def test_no_token_or_no_confirmation_deletes_nothing(community_db, data_dir) -> None:  # noqa: ANN001
     with make_client(community_db, data_dir) as owner, \
             make_client(community_db, data_dir) as other:
-        sign_in(owner, data_dir, "owner@example.org")
-        path = _collection(owner)
-        number = path.rsplit("/", 1)[1]
+        path, number = _owners_collection(owner, data_dir)
         assert owner.post(f"{path}/delete", data={"confirm": "yes"}).status_code == 403
         assert _delete(owner, path, "forged").status_code == 403
         assert _delete(owner, path, csrf(other, "/signin")).status_code == 403  # another's

@@ -23,12 +23,19 @@ def pages(db: Database, run_id: int) -> list[dict]:
         return pages_of(connection, run_id)
 
 
+def harvest_with_page_two(db: Database, db_url: str, replay: Replay, make_config,  # noqa: ANN001
+                          answer) -> HarvestReport:  # noqa: ANN001
+    """A harvest of the replayed 3-page list whose page 2 is first answered by `answer`."""
+    script = oai_script()
+    script.queue("6960524|5", answer)
+    replay.on("/oai", script)
+    return harvest(db, make_config(db_url))
+
+
 def test_one_row_per_page_whose_counts_sum_to_the_run(
         db: Database, db_url: str, replay: Replay, make_config) -> None:  # noqa: ANN001
-    script = oai_script()
-    script.queue("6960524|5", lambda: recording(TESTDATA / "oai" / "503_retry_after.json"))
-    replay.on("/oai", script)
-    report = harvest(db, make_config(db_url))
+    report = harvest_with_page_two(db, db_url, replay, make_config, lambda: recording(
+        TESTDATA / "oai" / "503_retry_after.json"))
     assert report.status == "ok", report.error
     rows = pages(db, report.run_id)
     assert [r["number"] for r in rows] == [1, 2, 3] and report.pages == 3
@@ -45,10 +52,8 @@ def test_one_row_per_page_whose_counts_sum_to_the_run(
 
 def test_a_failed_run_keeps_the_rows_of_the_pages_it_finished(
         db: Database, db_url: str, replay: Replay, make_config) -> None:  # noqa: ANN001
-    script = oai_script()
-    script.queue("6960524|5", lambda: xml_file(TESTDATA / "oai" / "page2_truncated.xml"))
-    replay.on("/oai", script)
-    report = harvest(db, make_config(db_url))
+    report = harvest_with_page_two(db, db_url, replay, make_config, lambda: xml_file(
+        TESTDATA / "oai" / "page2_truncated.xml"))
     assert report.status == "failed" and "page 2" in report.error
     [page1] = pages(db, report.run_id)
     assert (page1["number"], page1["fetched"], page1["new"]) == (1, 4, 4)
